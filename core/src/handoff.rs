@@ -1,0 +1,118 @@
+//! Capture → attach → detach for Rust threads, on a thread-local stack of [`Snapshot`]s.
+//!
+//! Capture happens where work is handed off ([`wrap`], [`spawn`]), never inside the
+//! worker; the worker runs in the snapshot with task hygiene ([`run_in`]), so a pooled
+//! thread never carries one task's context into the next.
+
+use std::panic::Location;
+use std::time::SystemTime;
+
+use crate::scope::{self, MisuseError, Slot, ThreadSlot, ThreadState, Token};
+use crate::snapshot::Snapshot;
+
+thread_local! {
+    static SNAPSHOTS: ThreadState<Snapshot> = ThreadState::new();
+}
+
+/// The calling thread's slot of snapshots.
+pub fn thread_slot() -> ThreadSlot<Snapshot> {
+    ThreadSlot::new(&SNAPSHOTS)
+}
+
+/// What is current on this thread (empty when nothing is attached).
+pub fn current() -> Snapshot {
+    scope::current(&thread_slot()).unwrap_or_default()
+}
+
+/// What is current on this thread, stamped with the capture time: call it where work
+/// is submitted, not in the worker.
+pub fn capture() -> Snapshot {
+    current().with_captured_at(SystemTime::now())
+}
+
+/// Makes `snapshot` current on this thread until the token is detached.
+pub fn attach(snapshot: Snapshot) -> Token<Snapshot> {
+    scope::attach(&thread_slot(), snapshot)
+}
+
+/// Undoes an [`attach`]. Misuse is counted, then logged (warn) or returned (strict).
+#[track_caller]
+pub fn detach(token: &Token<Snapshot>) -> Result<(), MisuseError> {
+    match scope::detach(&thread_slot(), token) {
+        Ok(()) => Ok(()),
+        Err(misuse) => scope::report(misuse, &Location::caller().to_string()),
+    }
+}
+
+/// Detaches by frame id, for bindings whose tokens are integers (C, Java).
+/// An id from another thread is `wrong_scope`; one not on this thread's stack was
+/// already detached.
+pub fn detach_id(id: u64) -> Result<(), scope::Misuse> {
+    let slot = thread_slot();
+    if ThreadSlot::<Snapshot>::scope_of(id) != slot.scope_id() {
+        scope::record(scope::Misuse::WrongScope, 1);
+        return Err(scope::Misuse::WrongScope);
+    }
+    match scope::find_frame(&slot, id) {
+        Some(frame) => scope::detach(&slot, &Token::from_frame(frame)),
+        None => {
+            scope::record(scope::Misuse::DoubleDetach, 1);
+            Err(scope::Misuse::DoubleDetach)
+        }
+    }
+}
+
+/// Runs `work` with `snapshot` current, then restores what was current before,
+/// detaching (and counting as leaked) anything `work` attached and left live, even
+/// if `work` panics.
+pub fn run_in<R>(snapshot: &Snapshot, work: impl FnOnce() -> R) -> R {
+    let slot = thread_slot();
+    let own = scope::attach(&slot, snapshot.clone());
+    let _hygiene = TaskGuard {
+        mark: Some(scope::enter_task(&slot)),
+        own,
+        slot,
+    };
+    work()
+}
+
+/// Captures now and returns work that runs in the capture wherever it is called.
+pub fn wrap<R, F>(work: F) -> impl FnOnce() -> R + Send
+where
+    F: FnOnce() -> R + Send,
+{
+    let snapshot = capture();
+    move || run_in(&snapshot, work)
+}
+
+/// `std::thread::spawn` with the caller's context carried into the new thread.
+pub fn spawn<R, F>(work: F) -> std::thread::JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    std::thread::spawn(wrap(work))
+}
+
+/// Restores what was current around the task on drop, so a panicking task is
+/// cleaned up too.
+struct TaskGuard {
+    slot: ThreadSlot<Snapshot>,
+    /// The attach `run_in` made for the task.
+    own: Token<Snapshot>,
+    /// What was current once `own` was attached.
+    mark: Option<scope::TaskMark<Snapshot>>,
+}
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        if let Some(mark) = self.mark.take() {
+            if scope::exit_task(&self.slot, mark) > 0 {
+                let _ = scope::report(scope::Misuse::Leaked, "ctxbridge::run_in");
+            }
+        }
+        // `work` never saw this token, so this detach is in order unless `work`
+        // detached frames from outside it; the rules handle that case.
+        let _ = scope::detach(&self.slot, &self.own);
+    }
+}

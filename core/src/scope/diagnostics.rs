@@ -1,0 +1,261 @@
+//! Counters and modes for misuse of tokens (DESIGN section 4, rule 8).
+//!
+//! Every misuse is counted whatever the mode. The mode decides what else happens:
+//! `off` nothing, `warn` one log line per call site, `strict` an error at the misuse.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::Mutex;
+
+/// A way of getting capture → attach → detach wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Misuse {
+    /// Detached a live token that was not the latest attach in its scope.
+    OutOfOrder,
+    /// Detached a token that was already detached.
+    DoubleDetach,
+    /// Detached a token in another scope than the one it was attached in.
+    WrongScope,
+    /// A task returned with attaches still live; the wrapper detached them.
+    Leaked,
+}
+
+impl Misuse {
+    /// The name of the counter and of the diagnostic, as in `tests/vectors/scopes.json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Misuse::OutOfOrder => "out_of_order",
+            Misuse::DoubleDetach => "double_detach",
+            Misuse::WrongScope => "wrong_scope",
+            Misuse::Leaked => "leaked",
+        }
+    }
+
+    fn explanation(self) -> &'static str {
+        match self {
+            Misuse::OutOfOrder => {
+                "detached a token that is not the latest live attach in this scope; \
+                 it is tombstoned and the current context is unchanged"
+            }
+            Misuse::DoubleDetach => "detached a token that was already detached; nothing changed",
+            Misuse::WrongScope => {
+                "detached a token in another thread, task or worker than the one that \
+                 attached it; nothing changed"
+            }
+            Misuse::Leaked => {
+                "a task returned without detaching what it attached; the wrapper detached it"
+            }
+        }
+    }
+}
+
+/// What happens at a misuse, besides counting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    Off,
+    /// Log once per call site (the default).
+    #[default]
+    Warn,
+    /// Raise at the misuse.
+    Strict,
+}
+
+impl Mode {
+    pub fn id(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Warn => "warn",
+            Mode::Strict => "strict",
+        }
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "off" => Ok(Mode::Off),
+            "warn" => Ok(Mode::Warn),
+            "strict" => Ok(Mode::Strict),
+            other => Err(format!(
+                "unknown diagnostics mode {other:?}: expected off, warn or strict"
+            )),
+        }
+    }
+}
+
+/// A misuse, as raised in strict mode or logged in warn mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MisuseError {
+    pub misuse: Misuse,
+    /// Where it happened, as the binding describes its caller (file:line).
+    pub site: String,
+}
+
+impl fmt::Display for MisuseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ctxbridge {}: {}",
+            self.misuse.id(),
+            self.misuse.explanation()
+        )?;
+        if !self.site.is_empty() {
+            write!(f, " (at {})", self.site)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MisuseError {}
+
+/// A copy of the counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub attached: u64,
+    pub detached: u64,
+    pub out_of_order: u64,
+    pub double_detach: u64,
+    pub wrong_scope: u64,
+    pub leaked: u64,
+}
+
+impl Stats {
+    /// The counters by name, in a fixed order, for bindings that build a dict or map.
+    pub fn entries(&self) -> [(&'static str, u64); 6] {
+        [
+            ("attached", self.attached),
+            ("detached", self.detached),
+            ("out_of_order", self.out_of_order),
+            ("double_detach", self.double_detach),
+            ("wrong_scope", self.wrong_scope),
+            ("leaked", self.leaked),
+        ]
+    }
+}
+
+struct Counters {
+    attached: AtomicU64,
+    detached: AtomicU64,
+    out_of_order: AtomicU64,
+    double_detach: AtomicU64,
+    wrong_scope: AtomicU64,
+    leaked: AtomicU64,
+}
+
+static COUNTERS: Counters = Counters {
+    attached: AtomicU64::new(0),
+    detached: AtomicU64::new(0),
+    out_of_order: AtomicU64::new(0),
+    double_detach: AtomicU64::new(0),
+    wrong_scope: AtomicU64::new(0),
+    leaked: AtomicU64::new(0),
+};
+
+static MODE: AtomicU8 = AtomicU8::new(Mode::Warn as u8);
+
+/// (misuse, site) pairs already logged in warn mode.
+static WARNED: Mutex<Option<HashSet<(Misuse, String)>>> = Mutex::new(None);
+
+pub(crate) fn count_attached() {
+    COUNTERS.attached.fetch_add(1, Ordering::Relaxed);
+}
+
+pub(crate) fn count_detached() {
+    COUNTERS.detached.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Counts `count` occurrences of `misuse`. The rules count what they detect; bindings
+/// call this only for misuse they detect themselves (an unknown token id, say).
+pub fn record(misuse: Misuse, count: u64) {
+    let counter = match misuse {
+        Misuse::OutOfOrder => &COUNTERS.out_of_order,
+        Misuse::DoubleDetach => &COUNTERS.double_detach,
+        Misuse::WrongScope => &COUNTERS.wrong_scope,
+        Misuse::Leaked => &COUNTERS.leaked,
+    };
+    counter.fetch_add(count, Ordering::Relaxed);
+}
+
+/// The counters now.
+pub fn stats() -> Stats {
+    let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+    Stats {
+        attached: load(&COUNTERS.attached),
+        detached: load(&COUNTERS.detached),
+        out_of_order: load(&COUNTERS.out_of_order),
+        double_detach: load(&COUNTERS.double_detach),
+        wrong_scope: load(&COUNTERS.wrong_scope),
+        leaked: load(&COUNTERS.leaked),
+    }
+}
+
+/// Sets every counter to zero and forgets which sites were warned about.
+pub fn reset_stats() {
+    for counter in [
+        &COUNTERS.attached,
+        &COUNTERS.detached,
+        &COUNTERS.out_of_order,
+        &COUNTERS.double_detach,
+        &COUNTERS.wrong_scope,
+        &COUNTERS.leaked,
+    ] {
+        counter.store(0, Ordering::Relaxed);
+    }
+    if let Ok(mut warned) = WARNED.lock() {
+        *warned = None;
+    }
+}
+
+pub fn mode() -> Mode {
+    match MODE.load(Ordering::Relaxed) {
+        0 => Mode::Off,
+        2 => Mode::Strict,
+        _ => Mode::Warn,
+    }
+}
+
+pub fn set_mode(mode: Mode) {
+    MODE.store(mode as u8, Ordering::Relaxed);
+}
+
+/// Applies the mode to a misuse (already counted) at `site`: `Err` in strict mode;
+/// in warn mode, `Ok` after logging through `log::warn!` the first time for this
+/// site. `warn_with` lets a binding log through its own language's logger instead.
+pub fn report(misuse: Misuse, site: &str) -> Result<(), MisuseError> {
+    report_with(misuse, site, |error| log::warn!("{error}"))
+}
+
+/// [`report`], logging the warning with `warn_with` (called at most once per site).
+pub fn report_with(
+    misuse: Misuse,
+    site: &str,
+    warn_with: impl FnOnce(&MisuseError),
+) -> Result<(), MisuseError> {
+    let error = || MisuseError {
+        misuse,
+        site: site.to_owned(),
+    };
+    match mode() {
+        Mode::Off => Ok(()),
+        Mode::Strict => Err(error()),
+        Mode::Warn => {
+            if first_at_site(misuse, site) {
+                warn_with(&error());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn first_at_site(misuse: Misuse, site: &str) -> bool {
+    let Ok(mut warned) = WARNED.lock() else {
+        return false;
+    };
+    warned
+        .get_or_insert_with(HashSet::new)
+        .insert((misuse, site.to_owned()))
+}

@@ -1,0 +1,105 @@
+//! One entry of a scope's persistent stack.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+/// Where a frame is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameState {
+    /// Attached and not yet detached.
+    Live = 0,
+    /// Detached out of order: still on the stack, skipped when an attach below it unwinds.
+    Tombstoned = 1,
+    /// Detached in order, or cleaned up as leaked by a task wrapper.
+    Popped = 2,
+}
+
+/// A value made current by one `attach`, linked to what was current before it.
+///
+/// Frames are shared (`Arc`) and never mutated but for their state, so a copied slot
+/// (an asyncio task, an ALS store) that holds the same head sees a consistent stack.
+pub struct Frame<V> {
+    value: V,
+    parent: Option<Arc<Frame<V>>>,
+    id: u64,
+    scope: u64,
+    state: AtomicU8,
+}
+
+impl<V> Frame<V> {
+    pub(crate) fn new(value: V, parent: Option<Arc<Frame<V>>>, id: u64, scope: u64) -> Self {
+        Frame {
+            value,
+            parent,
+            id,
+            scope,
+            state: AtomicU8::new(FrameState::Live as u8),
+        }
+    }
+
+    /// The value this frame made current.
+    pub fn value(&self) -> &V {
+        &self.value
+    }
+
+    /// What was current when this frame was attached.
+    pub fn parent(&self) -> Option<&Arc<Frame<V>>> {
+        self.parent.as_ref()
+    }
+
+    /// The id its token carries.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The scope it was attached in.
+    pub fn scope(&self) -> u64 {
+        self.scope
+    }
+
+    pub fn state(&self) -> FrameState {
+        match self.state.load(Ordering::Acquire) {
+            0 => FrameState::Live,
+            1 => FrameState::Tombstoned,
+            _ => FrameState::Popped,
+        }
+    }
+
+    /// Moves a live frame to `state`; false if it was no longer live (another thread
+    /// sharing a copied stack got there first).
+    pub(crate) fn leave(&self, state: FrameState) -> bool {
+        self.state
+            .compare_exchange(
+                FrameState::Live as u8,
+                state as u8,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+}
+
+impl<V> Drop for Frame<V> {
+    /// Unlinks the parent chain iteratively so a long stack cannot overflow the
+    /// native stack when its last reference goes.
+    fn drop(&mut self) {
+        let mut next = self.parent.take();
+        while let Some(frame) = next {
+            next = match Arc::try_unwrap(frame) {
+                Ok(mut frame) => frame.parent.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for Frame<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("id", &self.id)
+            .field("scope", &self.scope)
+            .field("state", &self.state())
+            .field("value", &self.value)
+            .finish()
+    }
+}

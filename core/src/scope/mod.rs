@@ -1,0 +1,19 @@
+//! Execution scopes and the capture → attach → detach token rules (DESIGN section 4).
+//!
+//! The rules are written once, generic over the value that is current ([`Frame`]'s
+//! `V`) and over where "current" lives ([`Slot`]): a thread-local for Rust, C and
+//! Java; a `ContextVar` for Python; an `AsyncLocalStorage` store for Node. Because the
+//! current value is a persistent stack of frames, a slot whose contents are copied
+//! (as `contextvars` and ALS copy theirs into new tasks) still follows the rules.
+
+mod diagnostics;
+mod frame;
+mod rules;
+mod thread_slot;
+
+pub use diagnostics::{
+    mode, record, report, report_with, reset_stats, set_mode, stats, Misuse, MisuseError, Mode, Stats,
+};
+pub use frame::{Frame, FrameState};
+pub use rules::{attach, current, detach, enter_task, exit_task, find_frame, Slot, TaskMark, Token};
+pub use thread_slot::{ThreadSlot, ThreadState};

@@ -1,0 +1,188 @@
+//! The token rules, once for every binding.
+//!
+//! 1. `attach` makes a value current and returns a token.
+//! 2. `detach` of the latest live attach restores the nearest earlier live frame.
+//! 3. Out-of-order `detach` tombstones the frame and leaves current unchanged.
+//! 4. `detach` of a detached token does nothing.
+//! 5. `detach` from another scope does nothing.
+//! 6. A task wrapper restores on exit what was current on entry, counting leaks.
+
+use std::sync::Arc;
+
+use super::diagnostics::{count_attached, count_detached, record, Misuse};
+use super::frame::{Frame, FrameState};
+
+/// Where "current" lives for one kind of execution scope.
+pub trait Slot<V> {
+    /// The identity of the execution scope the caller is in now (a thread, a task...).
+    /// Frames remember it so a token used in another scope is recognised.
+    fn scope_id(&self) -> u64;
+    /// A fresh frame id for an attach in this scope.
+    fn next_frame_id(&self) -> u64;
+    /// The top of the stack in this scope.
+    fn head(&self) -> Option<Arc<Frame<V>>>;
+    /// Replaces the top of the stack in this scope.
+    fn set_head(&self, head: Option<Arc<Frame<V>>>);
+}
+
+/// Proof of one `attach`, needed to undo it. Cloning it lets misuse (double detach) be
+/// expressed, and detected.
+pub struct Token<V> {
+    frame: Arc<Frame<V>>,
+}
+
+impl<V> Clone for Token<V> {
+    fn clone(&self) -> Self {
+        Token {
+            frame: Arc::clone(&self.frame),
+        }
+    }
+}
+
+impl<V> Token<V> {
+    /// Wraps a frame found by id (see [`find_frame`]) to detach it.
+    pub fn from_frame(frame: Arc<Frame<V>>) -> Self {
+        Token { frame }
+    }
+
+    /// The id of the frame this token attached.
+    pub fn id(&self) -> u64 {
+        self.frame.id()
+    }
+
+    /// The value this token attached.
+    pub fn value(&self) -> &V {
+        self.frame.value()
+    }
+
+    /// Whether the attach is still in effect.
+    pub fn is_live(&self) -> bool {
+        self.frame.state() == FrameState::Live
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for Token<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Token").field(&self.frame).finish()
+    }
+}
+
+/// Rule 1: makes `value` current in the caller's scope.
+pub fn attach<V, S: Slot<V> + ?Sized>(slot: &S, value: V) -> Token<V> {
+    let frame = Arc::new(Frame::new(
+        value,
+        slot.head(),
+        slot.next_frame_id(),
+        slot.scope_id(),
+    ));
+    slot.set_head(Some(Arc::clone(&frame)));
+    count_attached();
+    Token { frame }
+}
+
+/// Rules 2–5. `Ok` when the token was the latest live attach; otherwise the misuse,
+/// already counted, for the caller to report under the current mode.
+pub fn detach<V, S: Slot<V> + ?Sized>(slot: &S, token: &Token<V>) -> Result<(), Misuse> {
+    let frame = &token.frame;
+    let outcome = if frame.state() != FrameState::Live {
+        Err(Misuse::DoubleDetach)
+    } else if frame.scope() != slot.scope_id() {
+        Err(Misuse::WrongScope)
+    } else {
+        let head = slot.head();
+        if head.as_ref().is_some_and(|head| Arc::ptr_eq(head, frame)) {
+            if frame.leave(FrameState::Popped) {
+                slot.set_head(nearest_live(frame.parent()));
+                count_detached();
+                Ok(())
+            } else {
+                Err(Misuse::DoubleDetach)
+            }
+        } else if is_on_stack(head.as_ref(), frame) {
+            if frame.leave(FrameState::Tombstoned) {
+                count_detached();
+                Err(Misuse::OutOfOrder)
+            } else {
+                Err(Misuse::DoubleDetach)
+            }
+        } else {
+            Err(Misuse::WrongScope)
+        }
+    };
+    if let Err(misuse) = outcome {
+        record(misuse, 1);
+    }
+    outcome
+}
+
+/// The value current in the caller's scope.
+pub fn current<V: Clone, S: Slot<V> + ?Sized>(slot: &S) -> Option<V> {
+    slot.head().map(|frame| frame.value().clone())
+}
+
+/// The frame with `id` on the caller's stack, for bindings whose tokens are plain ids.
+pub fn find_frame<V, S: Slot<V> + ?Sized>(slot: &S, id: u64) -> Option<Arc<Frame<V>>> {
+    let mut next = slot.head();
+    while let Some(frame) = next {
+        if frame.id() == id {
+            return Some(frame);
+        }
+        next = frame.parent().cloned();
+    }
+    None
+}
+
+/// What was current when a task started (rule 6).
+pub struct TaskMark<V> {
+    head: Option<Arc<Frame<V>>>,
+}
+
+/// Notes what is current before a task runs.
+pub fn enter_task<V, S: Slot<V> + ?Sized>(slot: &S) -> TaskMark<V> {
+    TaskMark { head: slot.head() }
+}
+
+/// Restores what was current before the task, detaching and counting as `leaked`
+/// every attach the task left live. Returns how many leaked.
+pub fn exit_task<V, S: Slot<V> + ?Sized>(slot: &S, mark: TaskMark<V>) -> u64 {
+    let mut leaked = 0;
+    let mut next = slot.head();
+    while let Some(frame) = next {
+        if is_on_stack(mark.head.as_ref(), &frame) {
+            break;
+        }
+        if frame.leave(FrameState::Popped) {
+            leaked += 1;
+        }
+        next = frame.parent().cloned();
+    }
+    slot.set_head(mark.head);
+    if leaked > 0 {
+        record(Misuse::Leaked, leaked);
+    }
+    leaked
+}
+
+/// The first frame from `start` down that is not tombstoned: what a detach restores.
+fn nearest_live<V>(start: Option<&Arc<Frame<V>>>) -> Option<Arc<Frame<V>>> {
+    let mut next = start;
+    while let Some(frame) = next {
+        if frame.state() != FrameState::Tombstoned {
+            return Some(Arc::clone(frame));
+        }
+        next = frame.parent();
+    }
+    None
+}
+
+/// Whether `frame` is `head` or below it.
+fn is_on_stack<V>(head: Option<&Arc<Frame<V>>>, frame: &Arc<Frame<V>>) -> bool {
+    let mut next = head;
+    while let Some(candidate) = next {
+        if Arc::ptr_eq(candidate, frame) {
+            return true;
+        }
+        next = candidate.parent();
+    }
+    false
+}

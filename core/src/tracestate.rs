@@ -1,0 +1,206 @@
+//! The `tracestate` header (W3C Trace Context Level 2, section 3.3).
+//!
+//! Validation is all-or-nothing: one bad member, or more than 32, discards the whole
+//! tracestate (the traceparent it came with stays valid). A repeated key keeps its first
+//! occurrence. Encoding keeps at most 512 characters by dropping whole members.
+
+use crate::error::{excerpt, ParseError, Rule};
+use crate::traceparent::trim_ows;
+
+/// Members a tracestate may hold.
+pub const MAX_MEMBERS: usize = 32;
+/// Characters an encoded tracestate keeps at most.
+pub const MAX_ENCODED_LEN: usize = 512;
+/// Members longer than this are the first dropped when encoding must truncate.
+pub const LARGE_MEMBER_LEN: usize = 128;
+const MAX_KEY_LEN: usize = 256;
+const MAX_VALUE_LEN: usize = 256;
+
+/// An ordered list of vendor `key=value` members, the most recently set first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceState {
+    members: Vec<(String, String)>,
+}
+
+impl TraceState {
+    /// The empty tracestate.
+    pub const EMPTY: TraceState = TraceState {
+        members: Vec::new(),
+    };
+
+    /// Parses one header value; see [`TraceState::parse_headers`].
+    pub fn parse(value: &str) -> Result<TraceState, ParseError> {
+        Self::parse_headers([value])
+    }
+
+    /// Parses several header values as if they were joined by `,`, in order.
+    pub fn parse_headers<'a, I>(values: I) -> Result<TraceState, ParseError>
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        let mut members: Vec<(String, String)> = Vec::new();
+        let mut count = 0usize;
+        for value in values {
+            for member in value.split(',') {
+                let member = trim_ows(member);
+                if member.is_empty() {
+                    continue;
+                }
+                let (key, val) = split_member(member)?;
+                count += 1;
+                if count > MAX_MEMBERS {
+                    return Err(ParseError::new(
+                        Rule::TracestateTooManyMembers,
+                        format!("{count} members"),
+                    ));
+                }
+                if !members.iter().any(|(existing, _)| existing == key) {
+                    members.push((key.to_owned(), val.to_owned()));
+                }
+            }
+        }
+        Ok(TraceState { members })
+    }
+
+    /// Like [`TraceState::parse_headers`], but an invalid tracestate becomes empty:
+    /// what a propagator does.
+    pub fn from_headers<'a, I>(values: I) -> TraceState
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        Self::parse_headers(values).unwrap_or_default()
+    }
+
+    /// Builds a tracestate from members in order, validating each one.
+    pub fn from_members<K: AsRef<str>, V: AsRef<str>>(
+        members: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<TraceState, ParseError> {
+        let mut state = TraceState::default();
+        for (key, value) in members {
+            let (key, value) = (key.as_ref(), value.as_ref());
+            validate_key(key)?;
+            validate_value(value)?;
+            if state.members.len() == MAX_MEMBERS {
+                return Err(ParseError::new(Rule::TracestateTooManyMembers, ""));
+            }
+            if state.get(key).is_none() {
+                state.members.push((key.to_owned(), value.to_owned()));
+            }
+        }
+        Ok(state)
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.members
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets `key` and moves it to the front, as a vendor updating its own entry must.
+    /// Past 32 members the right-most are dropped.
+    pub fn insert(&mut self, key: &str, value: &str) -> Result<(), ParseError> {
+        validate_key(key)?;
+        validate_value(value)?;
+        self.members.retain(|(k, _)| k != key);
+        self.members.insert(0, (key.to_owned(), value.to_owned()));
+        self.members.truncate(MAX_MEMBERS);
+        Ok(())
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        let index = self.members.iter().position(|(k, _)| k == key)?;
+        Some(self.members.remove(index).1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.members.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The header value, at most 512 characters: members longer than 128 characters are
+    /// dropped first (right-most first), then members from the right, until it fits.
+    pub fn header(&self) -> String {
+        let member_len = |(k, v): &(String, String)| k.len() + 1 + v.len();
+        let mut keep = vec![true; self.members.len()];
+        let mut total = encoded_len(self.members.iter().map(member_len));
+        let large_first = (0..self.members.len())
+            .rev()
+            .filter(|&i| member_len(&self.members[i]) > LARGE_MEMBER_LEN);
+        let from_right = (0..self.members.len()).rev();
+        for index in large_first.chain(from_right) {
+            if total <= MAX_ENCODED_LEN {
+                break;
+            }
+            if keep[index] {
+                keep[index] = false;
+                let kept = keep.iter().filter(|k| **k).count();
+                total = total - member_len(&self.members[index]) - usize::from(kept > 0);
+            }
+        }
+        let mut out = String::with_capacity(total);
+        for ((key, value), _) in self.members.iter().zip(&keep).filter(|(_, k)| **k) {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(key);
+            out.push('=');
+            out.push_str(value);
+        }
+        out
+    }
+}
+
+/// Length of members joined by commas.
+fn encoded_len(lengths: impl Iterator<Item = usize>) -> usize {
+    let (sum, count) = lengths.fold((0usize, 0usize), |(sum, count), len| (sum + len, count + 1));
+    sum + count.saturating_sub(1)
+}
+
+fn split_member(member: &str) -> Result<(&str, &str), ParseError> {
+    let Some((key, value)) = member.split_once('=') else {
+        return Err(ParseError::new(Rule::TracestateMember, excerpt(member)));
+    };
+    validate_key(key)?;
+    validate_value(value)?;
+    Ok((key, value))
+}
+
+/// Checks a key against `[a-z0-9][a-z0-9_\-*/@]{0,255}`.
+pub fn validate_key(key: &str) -> Result<(), ParseError> {
+    let bytes = key.as_bytes();
+    let first_ok = matches!(bytes.first(), Some(b'a'..=b'z' | b'0'..=b'9'));
+    let rest_ok = bytes.iter().skip(1).all(|b| {
+        matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@')
+    });
+    if first_ok && rest_ok && bytes.len() <= MAX_KEY_LEN {
+        Ok(())
+    } else {
+        Err(ParseError::new(Rule::TracestateKey, excerpt(key)))
+    }
+}
+
+/// Checks a value: 1–256 characters of 0x20–0x7E except `,` and `=`, last not a space.
+pub fn validate_value(value: &str) -> Result<(), ParseError> {
+    let bytes = value.as_bytes();
+    let chars_ok = bytes
+        .iter()
+        .all(|&b| (0x20..=0x7e).contains(&b) && b != b',' && b != b'=');
+    let ok = chars_ok
+        && (1..=MAX_VALUE_LEN).contains(&bytes.len())
+        && bytes.last() != Some(&b' ');
+    if ok {
+        Ok(())
+    } else {
+        Err(ParseError::new(Rule::TracestateValue, excerpt(value)))
+    }
+}
