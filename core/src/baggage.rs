@@ -209,7 +209,10 @@ fn parse_member(text: &str) -> Result<Member, ParseError> {
     let mut parts = text.split(';');
     let pair = parts.next().unwrap_or_default();
     let Some((key, value)) = pair.split_once('=') else {
-        return Err(ParseError::new(Rule::BaggageMember, excerpt(trim_ows(text))));
+        return Err(ParseError::new(
+            Rule::BaggageMember,
+            excerpt(trim_ows(text)),
+        ));
     };
     let (key, value) = (trim_ows(key), trim_ows(value));
     validate_token(key, Rule::BaggageKey)?;

@@ -41,47 +41,61 @@ pub enum Rule {
 impl Rule {
     /// The stable id of the rule, as used in messages and in `tests/vectors/`.
     pub fn id(self) -> &'static str {
-        match self {
-            Rule::TraceparentVersionFf => "traceparent.version_ff",
-            Rule::TraceparentLength => "traceparent.length",
-            Rule::TraceparentDelimiter => "traceparent.delimiter",
-            Rule::TraceparentLowercaseHex => "traceparent.lowercase_hex",
-            Rule::TraceparentZeroTraceId => "traceparent.zero_trace_id",
-            Rule::TraceparentZeroParentId => "traceparent.zero_parent_id",
-            Rule::TracestateMember => "tracestate.member",
-            Rule::TracestateKey => "tracestate.key",
-            Rule::TracestateValue => "tracestate.value",
-            Rule::TracestateTooManyMembers => "tracestate.too_many_members",
-            Rule::BaggageMember => "baggage.member",
-            Rule::BaggageKey => "baggage.key",
-            Rule::BaggageValue => "baggage.value",
-            Rule::BaggageProperty => "baggage.property",
-        }
+        without_nul(self.id_with_nul())
     }
 
     /// What the rule asks for, in words.
     pub fn description(self) -> &'static str {
+        without_nul(self.description_with_nul())
+    }
+
+    /// [`Rule::id`] followed by a NUL, for C callers that need a C string.
+    pub fn id_with_nul(self) -> &'static str {
         match self {
-            Rule::TraceparentVersionFf => "version ff is forbidden",
-            Rule::TraceparentLength => {
-                "version 00 is exactly 55 characters, later versions at least 55"
-            }
-            Rule::TraceparentDelimiter => "fields are separated by '-' at offsets 2, 35 and 52",
-            Rule::TraceparentLowercaseHex => "fields are lowercase hex",
-            Rule::TraceparentZeroTraceId => "trace-id must not be all zeros",
-            Rule::TraceparentZeroParentId => "parent-id must not be all zeros",
-            Rule::TracestateMember => "a list member is key=value",
-            Rule::TracestateKey => "a key is [a-z0-9][a-z0-9_-*/@]{0,255}",
-            Rule::TracestateValue => {
-                "a value is 1-256 printable ASCII characters except ',' and '=', not ending in a space"
-            }
-            Rule::TracestateTooManyMembers => "at most 32 list members",
-            Rule::BaggageMember => "a list member is key=value[;property]*",
-            Rule::BaggageKey => "a key is an RFC 7230 token",
-            Rule::BaggageValue => "a value is made of baggage-octets (percent-encode the rest)",
-            Rule::BaggageProperty => "a property is key or key=value",
+            Rule::TraceparentVersionFf => "traceparent.version_ff\0",
+            Rule::TraceparentLength => "traceparent.length\0",
+            Rule::TraceparentDelimiter => "traceparent.delimiter\0",
+            Rule::TraceparentLowercaseHex => "traceparent.lowercase_hex\0",
+            Rule::TraceparentZeroTraceId => "traceparent.zero_trace_id\0",
+            Rule::TraceparentZeroParentId => "traceparent.zero_parent_id\0",
+            Rule::TracestateMember => "tracestate.member\0",
+            Rule::TracestateKey => "tracestate.key\0",
+            Rule::TracestateValue => "tracestate.value\0",
+            Rule::TracestateTooManyMembers => "tracestate.too_many_members\0",
+            Rule::BaggageMember => "baggage.member\0",
+            Rule::BaggageKey => "baggage.key\0",
+            Rule::BaggageValue => "baggage.value\0",
+            Rule::BaggageProperty => "baggage.property\0",
         }
     }
+
+    /// [`Rule::description`] followed by a NUL, for C callers.
+    pub fn description_with_nul(self) -> &'static str {
+        match self {
+            Rule::TraceparentVersionFf => "version ff is forbidden\0",
+            Rule::TraceparentLength => {
+                "version 00 is exactly 55 characters, later versions at least 55\0"
+            }
+            Rule::TraceparentDelimiter => "fields are separated by '-' at offsets 2, 35 and 52\0",
+            Rule::TraceparentLowercaseHex => "fields are lowercase hex\0",
+            Rule::TraceparentZeroTraceId => "trace-id must not be all zeros\0",
+            Rule::TraceparentZeroParentId => "parent-id must not be all zeros\0",
+            Rule::TracestateMember => "a list member is key=value\0",
+            Rule::TracestateKey => "a key is [a-z0-9][a-z0-9_-*/@]{0,255}\0",
+            Rule::TracestateValue => {
+                "a value is 1-256 printable ASCII characters except ',' and '=', not ending in a space\0"
+            }
+            Rule::TracestateTooManyMembers => "at most 32 list members\0",
+            Rule::BaggageMember => "a list member is key=value[;property]*\0",
+            Rule::BaggageKey => "a key is an RFC 7230 token\0",
+            Rule::BaggageValue => "a value is made of baggage-octets (percent-encode the rest)\0",
+            Rule::BaggageProperty => "a property is key or key=value\0",
+        }
+    }
+}
+
+fn without_nul(text: &'static str) -> &'static str {
+    text.strip_suffix('\0').unwrap_or(text)
 }
 
 /// An explicit parse failed: which rule, and a short excerpt of what broke it.

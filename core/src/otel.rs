@@ -19,7 +19,8 @@ impl SpanContext {
         if !span_context.is_valid() {
             return None;
         }
-        let trace_state = TraceState::parse(&span_context.trace_state().header()).unwrap_or_default();
+        let trace_state =
+            TraceState::parse(&span_context.trace_state().header()).unwrap_or_default();
         Some(SpanContext {
             trace_id: TraceId(span_context.trace_id().to_bytes()),
             span_id: SpanId(span_context.span_id().to_bytes()),
@@ -31,8 +32,8 @@ impl SpanContext {
 
     /// The same span context as OpenTelemetry's type.
     pub fn to_otel(&self) -> otel_trace::SpanContext {
-        let trace_state = otel_trace::TraceState::from_key_value(self.trace_state.iter())
-            .unwrap_or_default();
+        let trace_state =
+            otel_trace::TraceState::from_key_value(self.trace_state.iter()).unwrap_or_default();
         otel_trace::SpanContext::new(
             otel_trace::TraceId::from_bytes(self.trace_id.0),
             otel_trace::SpanId::from_bytes(self.span_id.0),
@@ -51,7 +52,8 @@ impl Snapshot {
         for (key, (value, metadata)) in cx.baggage() {
             let properties = parse_metadata(metadata.as_str());
             // A key OpenTelemetry accepted but W3C cannot carry is left behind.
-            let _ = baggage.insert_with_properties(key.as_str(), value.as_str().as_ref(), properties);
+            let _ =
+                baggage.insert_with_properties(key.as_str(), value.as_str().as_ref(), properties);
         }
         Snapshot::new(span_context, baggage)
     }

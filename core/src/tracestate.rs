@@ -179,9 +179,10 @@ fn split_member(member: &str) -> Result<(&str, &str), ParseError> {
 pub fn validate_key(key: &str) -> Result<(), ParseError> {
     let bytes = key.as_bytes();
     let first_ok = matches!(bytes.first(), Some(b'a'..=b'z' | b'0'..=b'9'));
-    let rest_ok = bytes.iter().skip(1).all(|b| {
-        matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@')
-    });
+    let rest_ok = bytes
+        .iter()
+        .skip(1)
+        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@'));
     if first_ok && rest_ok && bytes.len() <= MAX_KEY_LEN {
         Ok(())
     } else {
@@ -195,9 +196,7 @@ pub fn validate_value(value: &str) -> Result<(), ParseError> {
     let chars_ok = bytes
         .iter()
         .all(|&b| (0x20..=0x7e).contains(&b) && b != b',' && b != b'=');
-    let ok = chars_ok
-        && (1..=MAX_VALUE_LEN).contains(&bytes.len())
-        && bytes.last() != Some(&b' ');
+    let ok = chars_ok && (1..=MAX_VALUE_LEN).contains(&bytes.len()) && bytes.last() != Some(&b' ');
     if ok {
         Ok(())
     } else {

@@ -74,9 +74,15 @@ fn work_spawned_on_a_thread_is_a_child_of_the_submitting_span() {
     let spans = exporter.get_finished_spans().unwrap();
     let parent = span(&spans, "validate_payment");
     let child = span(&spans, "background_fulfillment");
-    assert_eq!(child.span_context.trace_id(), parent.span_context.trace_id());
+    assert_eq!(
+        child.span_context.trace_id(),
+        parent.span_context.trace_id()
+    );
     assert_eq!(child.parent_span_id, parent.span_context.span_id());
-    assert!(!child.parent_span_is_remote, "an in-process parent is not remote");
+    assert!(
+        !child.parent_span_is_remote,
+        "an in-process parent is not remote"
+    );
 }
 
 #[test]
@@ -93,7 +99,10 @@ fn without_ctxbridge_the_worker_starts_an_orphan_trace() {
     let spans = exporter.get_finished_spans().unwrap();
     let parent = span(&spans, "validate_payment");
     let orphan = span(&spans, "background_fulfillment");
-    assert_ne!(orphan.span_context.trace_id(), parent.span_context.trace_id());
+    assert_ne!(
+        orphan.span_context.trace_id(),
+        parent.span_context.trace_id()
+    );
     assert_eq!(orphan.parent_span_id, opentelemetry::trace::SpanId::INVALID);
 }
 
@@ -128,7 +137,10 @@ fn pooled_worker_does_not_carry_one_tasks_context_into_the_next() {
     let spans = exporter.get_finished_spans().unwrap();
     let order1 = span(&spans, "order-1");
     let task2 = span(&spans, "task-2");
-    assert_ne!(task2.span_context.trace_id(), order1.span_context.trace_id());
+    assert_ne!(
+        task2.span_context.trace_id(),
+        order1.span_context.trace_id()
+    );
     assert_eq!(task2.parent_span_id, opentelemetry::trace::SpanId::INVALID);
 }
 
@@ -162,9 +174,15 @@ fn snapshot_round_trips_through_an_opentelemetry_context() {
     tracer.in_span("s", |cx| {
         let snapshot = Snapshot::from_otel(&cx);
         let sc = snapshot.span_context().unwrap();
-        assert_eq!(sc.trace_id.0, cx.span().span_context().trace_id().to_bytes());
+        assert_eq!(
+            sc.trace_id.0,
+            cx.span().span_context().trace_id().to_bytes()
+        );
         let back = snapshot.to_otel();
-        assert_eq!(back.span().span_context().span_id(), cx.span().span_context().span_id());
+        assert_eq!(
+            back.span().span_context().span_id(),
+            cx.span().span_context().span_id()
+        );
     });
 }
 
@@ -187,17 +205,24 @@ fn queue_resume_child_when_fresh_root_with_link_when_old() {
     let max_age = Duration::from_secs(60);
     let now = SystemTime::now();
 
-    for (name, enqueued_at) in [("fresh", now - Duration::from_secs(1)), ("old", now - Duration::from_secs(3600))] {
+    for (name, enqueued_at) in [
+        ("fresh", now - Duration::from_secs(1)),
+        ("old", now - Duration::from_secs(3600)),
+    ] {
         let decision = queue::resume_at(&carrier, enqueued_at, max_age, now);
         assert_eq!(decision.baggage.get("tenant.id"), Some("acme"), "{name}");
-        let builder = tracer.span_builder(format!("process {name}")).with_kind(SpanKind::Consumer);
+        let builder = tracer
+            .span_builder(format!("process {name}"))
+            .with_kind(SpanKind::Consumer);
         let span = match &decision.parent {
             queue::Parent::ChildOf(parent) => {
                 let cx = Context::new().with_remote_span_context(parent.to_otel());
                 tracer.build_with_context(builder, &cx)
             }
             queue::Parent::RootWithLink(linked) => tracer.build_with_context(
-                builder.with_links(vec![opentelemetry::trace::Link::with_context(linked.to_otel())]),
+                builder.with_links(vec![opentelemetry::trace::Link::with_context(
+                    linked.to_otel(),
+                )]),
                 &Context::new(),
             ),
             queue::Parent::Root => panic!("the message carries a traceparent"),
@@ -208,13 +233,26 @@ fn queue_resume_child_when_fresh_root_with_link_when_old() {
     let producer = span(&spans, "publish order");
     let fresh = span(&spans, "process fresh");
     let old = span(&spans, "process old");
-    assert_eq!(fresh.span_context.trace_id(), producer.span_context.trace_id());
+    assert_eq!(
+        fresh.span_context.trace_id(),
+        producer.span_context.trace_id()
+    );
     assert_eq!(fresh.parent_span_id, producer.span_context.span_id());
     assert!(fresh.parent_span_is_remote);
-    assert_ne!(old.span_context.trace_id(), producer.span_context.trace_id());
+    assert_ne!(
+        old.span_context.trace_id(),
+        producer.span_context.trace_id()
+    );
     assert_eq!(old.parent_span_id, opentelemetry::trace::SpanId::INVALID);
-    let link = old.links.iter().next().expect("old message links to the producer");
-    assert_eq!(link.span_context.trace_id(), producer.span_context.trace_id());
+    let link = old
+        .links
+        .iter()
+        .next()
+        .expect("old message links to the producer");
+    assert_eq!(
+        link.span_context.trace_id(),
+        producer.span_context.trace_id()
+    );
     assert_eq!(link.span_context.span_id(), producer.span_context.span_id());
 }
 

@@ -108,14 +108,23 @@ fn scope_scripts() {
         scope::set_mode(mode);
         let before = scope::stats();
         let mut tokens = HashMap::new();
-        run_steps(name(script), script["steps"].as_array().unwrap(), &mut tokens);
+        run_steps(
+            name(script),
+            script["steps"].as_array().unwrap(),
+            &mut tokens,
+        );
         assert_eq!(
             delta(before, scope::stats()),
             script["diagnostics"],
             "{}",
             name(script)
         );
-        assert_eq!(current_label(), Value::Null, "{} leaves the base", name(script));
+        assert_eq!(
+            current_label(),
+            Value::Null,
+            "{} leaves the base",
+            name(script)
+        );
     }
     scope::set_mode(Mode::Warn);
 }
@@ -127,14 +136,23 @@ fn detach_by_id_follows_the_same_rules() {
     std::thread::spawn(|| {
         let a = ctxbridge_core::attach(labelled("A"));
         let b = ctxbridge_core::attach(labelled("B"));
-        assert_eq!(ctxbridge_core::handoff::detach_id(a.id()), Err(scope::Misuse::OutOfOrder));
-        assert_eq!(ctxbridge_core::handoff::detach_id(a.id()), Err(scope::Misuse::DoubleDetach));
+        assert_eq!(
+            ctxbridge_core::handoff::detach_id(a.id()),
+            Err(scope::Misuse::OutOfOrder)
+        );
+        assert_eq!(
+            ctxbridge_core::handoff::detach_id(a.id()),
+            Err(scope::Misuse::DoubleDetach)
+        );
         let b_id = b.id();
         let elsewhere = std::thread::spawn(move || ctxbridge_core::handoff::detach_id(b_id));
         assert_eq!(elsewhere.join().unwrap(), Err(scope::Misuse::WrongScope));
         assert_eq!(ctxbridge_core::handoff::detach_id(b.id()), Ok(()));
         assert_eq!(current_label(), Value::Null);
-        assert_eq!(ctxbridge_core::handoff::detach_id(b.id()), Err(scope::Misuse::DoubleDetach));
+        assert_eq!(
+            ctxbridge_core::handoff::detach_id(b.id()),
+            Err(scope::Misuse::DoubleDetach)
+        );
     })
     .join()
     .unwrap();

@@ -4,7 +4,9 @@ mod common;
 
 use common::{name, strings, vectors};
 use ctxbridge_core::baggage::{Member, Property};
-use ctxbridge_core::carrier::{extract_baggage, extract_span_context, inject_baggage, inject_span_context};
+use ctxbridge_core::carrier::{
+    extract_baggage, extract_span_context, inject_baggage, inject_span_context,
+};
 use ctxbridge_core::{parse_traceparent, Baggage, TraceState};
 use serde_json::Value;
 
@@ -37,13 +39,33 @@ fn traceparent_vectors() {
         let extracted = extract_span_context(&carrier("traceparent", &headers));
         assert_eq!(extracted.is_some(), valid, "extract: {}", name(case));
         if let Some(span_context) = &extracted {
-            assert_eq!(span_context.trace_id.to_hex(), case["trace_id"], "{}", name(case));
-            assert_eq!(span_context.span_id.to_hex(), case["parent_id"], "{}", name(case));
-            assert_eq!(format!("{:02x}", span_context.flags.0), case["flags"], "{}", name(case));
+            assert_eq!(
+                span_context.trace_id.to_hex(),
+                case["trace_id"],
+                "{}",
+                name(case)
+            );
+            assert_eq!(
+                span_context.span_id.to_hex(),
+                case["parent_id"],
+                "{}",
+                name(case)
+            );
+            assert_eq!(
+                format!("{:02x}", span_context.flags.0),
+                case["flags"],
+                "{}",
+                name(case)
+            );
             assert!(span_context.remote);
             let mut out = Vec::new();
             inject_span_context(span_context, &mut out);
-            assert_eq!(injected(&out, "traceparent"), case["encoded"], "{}", name(case));
+            assert_eq!(
+                injected(&out, "traceparent"),
+                case["encoded"],
+                "{}",
+                name(case)
+            );
         }
         if headers.len() == 1 {
             match parse_traceparent(&headers[0]) {
@@ -72,12 +94,25 @@ fn tracestate_vectors() {
     for case in file["cases"].as_array().unwrap() {
         let headers = strings(&case["headers"]);
         let mut source = carrier("tracestate", &headers);
-        source.push(("traceparent".into(), case["traceparent"].as_str().unwrap().into()));
+        source.push((
+            "traceparent".into(),
+            case["traceparent"].as_str().unwrap().into(),
+        ));
         let span_context = extract_span_context(&source).expect("traceparent is valid");
-        assert_eq!(members_json(&span_context.trace_state), case["members"], "{}", name(case));
+        assert_eq!(
+            members_json(&span_context.trace_state),
+            case["members"],
+            "{}",
+            name(case)
+        );
         let mut out = Vec::new();
         inject_span_context(&span_context, &mut out);
-        assert_eq!(injected(&out, "tracestate"), case["encoded"], "{}", name(case));
+        assert_eq!(
+            injected(&out, "tracestate"),
+            case["encoded"],
+            "{}",
+            name(case)
+        );
 
         let parsed = TraceState::parse_headers(headers.iter().map(String::as_str));
         match (parsed, case["valid"].as_bool().unwrap()) {
@@ -88,13 +123,18 @@ fn tracestate_vectors() {
     }
     for case in file["ignored_without_traceparent"].as_array().unwrap() {
         let mut source = carrier("tracestate", &strings(&case["headers"]));
-        source.push(("traceparent".into(), case["traceparent"].as_str().unwrap().into()));
+        source.push((
+            "traceparent".into(),
+            case["traceparent"].as_str().unwrap().into(),
+        ));
         assert!(extract_span_context(&source).is_none(), "{}", name(case));
     }
     for case in file["encode"].as_array().unwrap() {
-        let members = case["members"].as_array().unwrap().iter().map(|m| {
-            (m[0].as_str().unwrap(), m[1].as_str().unwrap())
-        });
+        let members = case["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m[0].as_str().unwrap(), m[1].as_str().unwrap()));
         let state = TraceState::from_members(members).expect("members are valid");
         assert_eq!(state.header(), case["encoded"], "{}", name(case));
         assert!(state.header().len() <= 512);
@@ -164,7 +204,8 @@ fn baggage_vectors() {
             }
             None => {
                 for header in &headers {
-                    let strict = Baggage::parse(header).expect(name(case));
+                    let strict =
+                        Baggage::parse(header).unwrap_or_else(|e| panic!("{}: {e}", name(case)));
                     assert_eq!(strict, extract_baggage(&[("baggage", header.as_str())]));
                 }
             }
@@ -175,12 +216,16 @@ fn baggage_vectors() {
         let mut result = Ok(());
         for member in case["members"].as_array().unwrap() {
             let member = member_from_json(member);
-            result = result.and(baggage.insert_with_properties(&member.key, &member.value, member.properties));
+            result = result.and(baggage.insert_with_properties(
+                &member.key,
+                &member.value,
+                member.properties,
+            ));
         }
         match case.get("rule") {
             Some(rule) => assert_eq!(result.unwrap_err().rule().id(), rule, "{}", name(case)),
             None => {
-                result.expect(name(case));
+                result.unwrap_or_else(|e| panic!("{}: {e}", name(case)));
                 assert_eq!(baggage.header(), case["encoded"], "{}", name(case));
                 // What is written reads back as what was built.
                 assert_eq!(Baggage::parse(&baggage.header()).unwrap(), baggage);

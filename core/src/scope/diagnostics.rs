@@ -3,14 +3,14 @@
 //! Every misuse is counted whatever the mode. The mode decides what else happens:
 //! `off` nothing, `warn` one log line per call site, `strict` an error at the misuse.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 /// A way of getting capture → attach → detach wrong.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Misuse {
     /// Detached a live token that was not the latest attach in its scope.
     OutOfOrder,
@@ -158,7 +158,7 @@ static COUNTERS: Counters = Counters {
 static MODE: AtomicU8 = AtomicU8::new(Mode::Warn as u8);
 
 /// (misuse, site) pairs already logged in warn mode.
-static WARNED: Mutex<Option<HashSet<(Misuse, String)>>> = Mutex::new(None);
+static WARNED: Mutex<BTreeSet<(Misuse, String)>> = Mutex::new(BTreeSet::new());
 
 pub(crate) fn count_attached() {
     COUNTERS.attached.fetch_add(1, Ordering::Relaxed);
@@ -206,7 +206,7 @@ pub fn reset_stats() {
         counter.store(0, Ordering::Relaxed);
     }
     if let Ok(mut warned) = WARNED.lock() {
-        *warned = None;
+        warned.clear();
     }
 }
 
@@ -255,7 +255,5 @@ fn first_at_site(misuse: Misuse, site: &str) -> bool {
     let Ok(mut warned) = WARNED.lock() else {
         return false;
     };
-    warned
-        .get_or_insert_with(HashSet::new)
-        .insert((misuse, site.to_owned()))
+    warned.insert((misuse, site.to_owned()))
 }

@@ -12,8 +12,11 @@ mod rules;
 mod thread_slot;
 
 pub use diagnostics::{
-    mode, record, report, report_with, reset_stats, set_mode, stats, Misuse, MisuseError, Mode, Stats,
+    mode, record, report, report_with, reset_stats, set_mode, stats, Misuse, MisuseError, Mode,
+    Stats,
 };
 pub use frame::{Frame, FrameState};
-pub use rules::{attach, current, detach, enter_task, exit_task, find_frame, Slot, TaskMark, Token};
+pub use rules::{
+    attach, current, detach, enter_task, exit_task, find_frame, Slot, TaskMark, Token,
+};
 pub use thread_slot::{ThreadSlot, ThreadState};

@@ -56,10 +56,10 @@ impl<V: 'static> Slot<V> for ThreadSlot<V> {
     fn next_frame_id(&self) -> u64 {
         self.key
             .try_with(|state| {
-            let seq = state.next_seq.get().wrapping_add(1);
-            state.next_seq.set(seq);
-            state.scope << 32 | u64::from(seq)
-        })
+                let seq = state.next_seq.get().wrapping_add(1);
+                state.next_seq.set(seq);
+                state.scope << 32 | u64::from(seq)
+            })
             .unwrap_or(0)
     }
 

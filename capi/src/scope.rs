@@ -1,0 +1,246 @@
+//! Per-thread scopes: attach/detach with integer tokens, task hygiene, diagnostics.
+
+use std::ffi::{c_char, c_void};
+use std::sync::Mutex;
+
+use ctxbridge_core::handoff;
+use ctxbridge_core::scope::{self, Misuse, MisuseError, Mode};
+
+use crate::guard::ffi_guard;
+use crate::snapshot::{borrow_snapshot, ctxbridge_snapshot, give_snapshot};
+use crate::types::{ctxbridge_status, ctxbridge_str};
+
+/// What happens at a misuse besides counting it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ctxbridge_mode {
+    /// Count only.
+    Off = 0,
+    /// Count and log once per kind of misuse (the default).
+    Warn = 1,
+    /// Count and return the misuse as a status code.
+    Strict = 2,
+}
+
+/// The diagnostics counters (process-wide).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct ctxbridge_stats {
+    pub attached: u64,
+    pub detached: u64,
+    pub out_of_order: u64,
+    pub double_detach: u64,
+    pub wrong_scope: u64,
+    pub leaked: u64,
+}
+
+/// Receives warnings in warn mode: `message` is borrowed for the call only.
+pub type ctxbridge_log_fn = Option<extern "C" fn(user_data: *mut c_void, message: ctxbridge_str)>;
+
+/// A task run by `ctxbridge_run_in`.
+pub type ctxbridge_task_fn = Option<extern "C" fn(user_data: *mut c_void)>;
+
+struct LogSink {
+    callback: ctxbridge_log_fn,
+    user_data: usize,
+}
+
+static LOG_SINK: Mutex<LogSink> = Mutex::new(LogSink {
+    callback: None,
+    user_data: 0,
+});
+
+/// Sends warn-mode messages to `callback` (NULL: back to standard error).
+#[no_mangle]
+pub extern "C" fn ctxbridge_set_log_callback(callback: ctxbridge_log_fn, user_data: *mut c_void) {
+    let _ = ffi_guard(|| {
+        let mut sink = LOG_SINK.lock().unwrap_or_else(|e| e.into_inner());
+        *sink = LogSink {
+            callback,
+            user_data: user_data as usize,
+        };
+        ctxbridge_status::Ok
+    });
+}
+
+fn warn(error: &MisuseError) {
+    let message = error.to_string();
+    let sink = LOG_SINK.lock().unwrap_or_else(|e| e.into_inner());
+    match sink.callback {
+        Some(callback) => callback(
+            sink.user_data as *mut c_void,
+            ctxbridge_str {
+                ptr: message.as_ptr().cast::<c_char>(),
+                len: message.len(),
+            },
+        ),
+        None => eprintln!("{message}"),
+    }
+}
+
+fn misuse_status(misuse: Misuse) -> ctxbridge_status {
+    match misuse {
+        Misuse::OutOfOrder => ctxbridge_status::OutOfOrder,
+        Misuse::DoubleDetach => ctxbridge_status::DoubleDetach,
+        Misuse::WrongScope => ctxbridge_status::WrongScope,
+        Misuse::Leaked => ctxbridge_status::Ok,
+    }
+}
+
+/// Applies the mode to a misuse already counted.
+fn report(misuse: Misuse, site: &str) -> ctxbridge_status {
+    match scope::report_with(misuse, site, warn) {
+        Ok(()) => ctxbridge_status::Ok,
+        Err(error) => misuse_status(error.misuse),
+    }
+}
+
+/// Makes `snapshot` current on the calling thread; `*token_out` undoes it with
+/// `ctxbridge_detach` on the same thread. The library keeps its own reference: the
+/// handle may be freed right after.
+#[no_mangle]
+pub extern "C" fn ctxbridge_attach(
+    snapshot: *const ctxbridge_snapshot,
+    token_out: *mut u64,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let Some(snapshot) = borrow_snapshot(snapshot) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if token_out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let token = handoff::attach(snapshot.clone());
+        // SAFETY: `token_out` is not NULL.
+        unsafe { *token_out = token.id() };
+        ctxbridge_status::Ok
+    })
+}
+
+/// Undoes an attach. The latest live attach restores what was current before it. A
+/// misuse (out of order, already detached, another thread) is counted and, in strict
+/// mode, returned as its status; in warn mode it is logged once and CTXBRIDGE_STATUS_OK
+/// is returned.
+#[no_mangle]
+pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
+    ffi_guard(|| {
+        if token == 0 {
+            return ctxbridge_status::InvalidArgument;
+        }
+        match handoff::detach_id(token) {
+            Ok(()) => ctxbridge_status::Ok,
+            Err(misuse) => report(misuse, "ctxbridge_detach"),
+        }
+    })
+}
+
+/// A new handle to what is current on the calling thread (an empty snapshot if nothing is).
+#[no_mangle]
+pub extern "C" fn ctxbridge_current(out: *mut *mut ctxbridge_snapshot) -> ctxbridge_status {
+    ffi_guard(|| {
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        give_snapshot(out, handoff::current());
+        ctxbridge_status::Ok
+    })
+}
+
+/// Like `ctxbridge_current`, stamped with the time: call it where work is submitted.
+#[no_mangle]
+pub extern "C" fn ctxbridge_capture(out: *mut *mut ctxbridge_snapshot) -> ctxbridge_status {
+    ffi_guard(|| {
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        give_snapshot(out, handoff::capture());
+        ctxbridge_status::Ok
+    })
+}
+
+/// Runs `task(user_data)` on the calling thread with `snapshot` current, then restores
+/// what was current before, detaching anything the task left attached. `*leaked_out`
+/// (when not NULL) receives how many attaches leaked. For a worker thread of a pool:
+/// capture at submit, `ctxbridge_run_in` in the worker.
+#[no_mangle]
+pub extern "C" fn ctxbridge_run_in(
+    snapshot: *const ctxbridge_snapshot,
+    task: ctxbridge_task_fn,
+    user_data: *mut c_void,
+    leaked_out: *mut u64,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let (Some(snapshot), Some(task)) = (borrow_snapshot(snapshot), task) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        let slot = handoff::thread_slot();
+        let own = scope::attach(&slot, snapshot.clone());
+        let mark = scope::enter_task(&slot);
+        task(user_data);
+        let leaked = scope::exit_task(&slot, mark);
+        let _ = scope::detach(&slot, &own);
+        if leaked > 0 {
+            report(Misuse::Leaked, "ctxbridge_run_in");
+        }
+        if !leaked_out.is_null() {
+            // SAFETY: `leaked_out` is not NULL.
+            unsafe { *leaked_out = leaked };
+        }
+        ctxbridge_status::Ok
+    })
+}
+
+/// Copies the diagnostics counters.
+#[no_mangle]
+pub extern "C" fn ctxbridge_stats_get(out: *mut ctxbridge_stats) -> ctxbridge_status {
+    ffi_guard(|| {
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let s = scope::stats();
+        // SAFETY: `out` is not NULL.
+        unsafe {
+            *out = ctxbridge_stats {
+                attached: s.attached,
+                detached: s.detached,
+                out_of_order: s.out_of_order,
+                double_detach: s.double_detach,
+                wrong_scope: s.wrong_scope,
+                leaked: s.leaked,
+            }
+        };
+        ctxbridge_status::Ok
+    })
+}
+
+/// Sets every counter to zero.
+#[no_mangle]
+pub extern "C" fn ctxbridge_stats_reset() -> ctxbridge_status {
+    ffi_guard(|| {
+        scope::reset_stats();
+        ctxbridge_status::Ok
+    })
+}
+
+/// Sets the diagnostics mode (process-wide).
+#[no_mangle]
+pub extern "C" fn ctxbridge_set_mode(mode: ctxbridge_mode) -> ctxbridge_status {
+    ffi_guard(|| {
+        scope::set_mode(match mode {
+            ctxbridge_mode::Off => Mode::Off,
+            ctxbridge_mode::Warn => Mode::Warn,
+            ctxbridge_mode::Strict => Mode::Strict,
+        });
+        ctxbridge_status::Ok
+    })
+}
+
+/// The diagnostics mode.
+#[no_mangle]
+pub extern "C" fn ctxbridge_get_mode() -> ctxbridge_mode {
+    match scope::mode() {
+        Mode::Off => ctxbridge_mode::Off,
+        Mode::Warn => ctxbridge_mode::Warn,
+        Mode::Strict => ctxbridge_mode::Strict,
+    }
+}

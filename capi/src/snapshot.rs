@@ -1,0 +1,191 @@
+//! Snapshots as opaque, reference-counted handles.
+
+use ctxbridge_core::{Baggage, Snapshot, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+
+use crate::codecs::ctxbridge_span_context;
+use crate::guard::ffi_guard;
+use crate::types::{ctxbridge_status, ctxbridge_str, ctxbridge_string, give_string};
+
+/// An immutable span context + baggage, as captured where work was handed off.
+/// Each handle holds one reference; `ctxbridge_snapshot_clone` adds one and
+/// `ctxbridge_snapshot_free` releases one.
+pub struct ctxbridge_snapshot(pub(crate) Snapshot);
+
+/// Hands a snapshot to C as a new handle.
+pub(crate) fn give_snapshot(out: *mut *mut ctxbridge_snapshot, snapshot: Snapshot) {
+    // SAFETY: callers check `out` is not NULL.
+    unsafe { *out = Box::into_raw(Box::new(ctxbridge_snapshot(snapshot))) };
+}
+
+/// Borrows the snapshot behind a handle.
+pub(crate) fn borrow_snapshot<'a>(handle: *const ctxbridge_snapshot) -> Option<&'a Snapshot> {
+    // SAFETY: a non-NULL handle was returned by this library and not yet freed.
+    (!handle.is_null()).then(|| unsafe { &(*handle).0 })
+}
+
+/// Builds a snapshot from a span context (NULL for none; it is ignored unless both ids
+/// are non-zero), a `tracestate` header (ignored when invalid) and a `baggage` header
+/// (malformed members dropped). Free `*out` with `ctxbridge_snapshot_free`.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_new(
+    span_context: *const ctxbridge_span_context,
+    tracestate: ctxbridge_str,
+    baggage: ctxbridge_str,
+    out: *mut *mut ctxbridge_snapshot,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let (Some(tracestate), Some(baggage)) = (tracestate.as_str(), baggage.as_str()) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        // SAFETY: a non-NULL span context is readable for the call.
+        let span_context = (!span_context.is_null()).then(|| unsafe { *span_context });
+        let span_context = span_context.map(|sc| SpanContext {
+            trace_id: TraceId(sc.trace_id),
+            span_id: SpanId(sc.span_id),
+            flags: TraceFlags::from_wire(sc.flags),
+            remote: sc.remote,
+            trace_state: TraceState::from_headers([tracestate]),
+        });
+        give_snapshot(
+            out,
+            Snapshot::new(span_context, Baggage::from_headers([baggage])),
+        );
+        ctxbridge_status::Ok
+    })
+}
+
+/// A new handle to the same snapshot (one more reference). NULL for a NULL handle.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_clone(
+    snapshot: *const ctxbridge_snapshot,
+) -> *mut ctxbridge_snapshot {
+    let mut out = std::ptr::null_mut();
+    let status = ffi_guard(|| match borrow_snapshot(snapshot) {
+        Some(snapshot) => {
+            give_snapshot(&mut out, snapshot.clone());
+            ctxbridge_status::Ok
+        }
+        None => ctxbridge_status::InvalidArgument,
+    });
+    if status == ctxbridge_status::Ok {
+        out
+    } else {
+        std::ptr::null_mut()
+    }
+}
+
+/// Releases one handle. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_free(snapshot: *mut ctxbridge_snapshot) {
+    if snapshot.is_null() {
+        return;
+    }
+    let _ = ffi_guard(|| {
+        // SAFETY: the handle came from Box::into_raw in this library and is freed once.
+        drop(unsafe { Box::from_raw(snapshot) });
+        ctxbridge_status::Ok
+    });
+}
+
+/// Copies the snapshot's span context to `*out`. CTXBRIDGE_STATUS_NOT_FOUND when it
+/// has none.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_span_context(
+    snapshot: *const ctxbridge_snapshot,
+    out: *mut ctxbridge_span_context,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let Some(snapshot) = borrow_snapshot(snapshot) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        match snapshot.span_context() {
+            Some(sc) => {
+                // SAFETY: `out` is not NULL.
+                unsafe { *out = ctxbridge_span_context::from_core(sc) };
+                ctxbridge_status::Ok
+            }
+            None => ctxbridge_status::NotFound,
+        }
+    })
+}
+
+/// The decoded baggage value of `key`, as a string to free with ctxbridge_string_free.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_baggage_get(
+    snapshot: *const ctxbridge_snapshot,
+    key: ctxbridge_str,
+    out: *mut ctxbridge_string,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        match snapshot.baggage().get(key) {
+            Some(value) => {
+                give_string(out, value.to_owned());
+                ctxbridge_status::Ok
+            }
+            None => ctxbridge_status::NotFound,
+        }
+    })
+}
+
+/// The tracestate value of `key`, as a string to free with ctxbridge_string_free.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_tracestate_get(
+    snapshot: *const ctxbridge_snapshot,
+    key: ctxbridge_str,
+    out: *mut ctxbridge_string,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let value = snapshot
+            .span_context()
+            .and_then(|sc| sc.trace_state.get(key));
+        match value {
+            Some(value) => {
+                give_string(out, value.to_owned());
+                ctxbridge_status::Ok
+            }
+            None => ctxbridge_status::NotFound,
+        }
+    })
+}
+
+/// Milliseconds since the Unix epoch when the snapshot was captured.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_captured_at_ms(
+    snapshot: *const ctxbridge_snapshot,
+    out: *mut u64,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let Some(snapshot) = borrow_snapshot(snapshot) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let ms = snapshot
+            .captured_at()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        // SAFETY: `out` is not NULL.
+        unsafe { *out = ms };
+        ctxbridge_status::Ok
+    })
+}

@@ -1,0 +1,208 @@
+//! Plain C types: status codes, rule ids, borrowed and owned strings.
+
+use std::ffi::c_char;
+
+use ctxbridge_core::{ParseError, Rule};
+
+/// What a call did. `OK` is 0; everything else says why not.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ctxbridge_status {
+    Ok = 0,
+    /// A required pointer was NULL, or a string was not UTF-8.
+    InvalidArgument = 1,
+    /// An explicit parse failed; the `ctxbridge_rule` out-parameter says which rule.
+    ParseError = 2,
+    /// strict mode: detached a token that is not the latest live attach (it was tombstoned).
+    OutOfOrder = 3,
+    /// strict mode: detached a token already detached (nothing changed).
+    DoubleDetach = 4,
+    /// strict mode: detached a token on another thread than its attach (nothing changed).
+    WrongScope = 5,
+    /// A buffer was too small.
+    BufferTooSmall = 6,
+    /// A key was not present.
+    NotFound = 7,
+    /// ctxbridge panicked; the call had no effect that can be relied on.
+    Panic = 8,
+}
+
+/// The rule an explicit parse found broken. `ctxbridge_rule_id` names it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ctxbridge_rule {
+    None = 0,
+    TraceparentVersionFf,
+    TraceparentLength,
+    TraceparentDelimiter,
+    TraceparentLowercaseHex,
+    TraceparentZeroTraceId,
+    TraceparentZeroParentId,
+    TracestateMember,
+    TracestateKey,
+    TracestateValue,
+    TracestateTooManyMembers,
+    BaggageMember,
+    BaggageKey,
+    BaggageValue,
+    BaggageProperty,
+}
+
+impl ctxbridge_rule {
+    fn from_core(rule: Rule) -> Self {
+        match rule {
+            Rule::TraceparentVersionFf => Self::TraceparentVersionFf,
+            Rule::TraceparentLength => Self::TraceparentLength,
+            Rule::TraceparentDelimiter => Self::TraceparentDelimiter,
+            Rule::TraceparentLowercaseHex => Self::TraceparentLowercaseHex,
+            Rule::TraceparentZeroTraceId => Self::TraceparentZeroTraceId,
+            Rule::TraceparentZeroParentId => Self::TraceparentZeroParentId,
+            Rule::TracestateMember => Self::TracestateMember,
+            Rule::TracestateKey => Self::TracestateKey,
+            Rule::TracestateValue => Self::TracestateValue,
+            Rule::TracestateTooManyMembers => Self::TracestateTooManyMembers,
+            Rule::BaggageMember => Self::BaggageMember,
+            Rule::BaggageKey => Self::BaggageKey,
+            Rule::BaggageValue => Self::BaggageValue,
+            Rule::BaggageProperty => Self::BaggageProperty,
+            _ => Self::None,
+        }
+    }
+
+    fn to_core(self) -> Option<Rule> {
+        Some(match self {
+            Self::None => return None,
+            Self::TraceparentVersionFf => Rule::TraceparentVersionFf,
+            Self::TraceparentLength => Rule::TraceparentLength,
+            Self::TraceparentDelimiter => Rule::TraceparentDelimiter,
+            Self::TraceparentLowercaseHex => Rule::TraceparentLowercaseHex,
+            Self::TraceparentZeroTraceId => Rule::TraceparentZeroTraceId,
+            Self::TraceparentZeroParentId => Rule::TraceparentZeroParentId,
+            Self::TracestateMember => Rule::TracestateMember,
+            Self::TracestateKey => Rule::TracestateKey,
+            Self::TracestateValue => Rule::TracestateValue,
+            Self::TracestateTooManyMembers => Rule::TracestateTooManyMembers,
+            Self::BaggageMember => Rule::BaggageMember,
+            Self::BaggageKey => Rule::BaggageKey,
+            Self::BaggageValue => Rule::BaggageValue,
+            Self::BaggageProperty => Rule::BaggageProperty,
+        })
+    }
+}
+
+/// Writes the rule of a parse error to an optional out-parameter.
+pub(crate) fn report_rule(error: &ParseError, rule_out: *mut ctxbridge_rule) -> ctxbridge_status {
+    if !rule_out.is_null() {
+        // SAFETY: the caller passed a writable ctxbridge_rule or NULL (checked).
+        unsafe { *rule_out = ctxbridge_rule::from_core(error.rule()) };
+    }
+    ctxbridge_status::ParseError
+}
+
+/// The stable id of a rule, e.g. "traceparent.version_ff": a static NUL-terminated
+/// string, never freed. "" for CTXBRIDGE_RULE_NONE.
+#[no_mangle]
+pub extern "C" fn ctxbridge_rule_id(rule: ctxbridge_rule) -> *const c_char {
+    static_text(rule.to_core().map(|r| r.id_with_nul()))
+}
+
+/// What the rule asks for, in words: a static NUL-terminated string, never freed.
+#[no_mangle]
+pub extern "C" fn ctxbridge_rule_description(rule: ctxbridge_rule) -> *const c_char {
+    static_text(rule.to_core().map(|r| r.description_with_nul()))
+}
+
+/// A static NUL-terminated text; "" for no rule.
+fn static_text(text: Option<&'static str>) -> *const c_char {
+    text.unwrap_or("\0").as_ptr().cast::<c_char>()
+}
+
+/// A borrowed string: `len` bytes at `ptr`, not necessarily NUL-terminated.
+/// `ptr` may be NULL when `len` is 0.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ctxbridge_str {
+    pub ptr: *const c_char,
+    pub len: usize,
+}
+
+impl ctxbridge_str {
+    /// The text, or `None` for a NULL pointer with a length, or bytes that are not UTF-8.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        if self.ptr.is_null() {
+            return (self.len == 0).then_some("");
+        }
+        // SAFETY: the caller guarantees `len` readable bytes at `ptr` for the call.
+        let bytes = unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) };
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
+/// A string the library allocated: NUL-terminated, `len` bytes before the NUL.
+/// Release it with `ctxbridge_string_free`.
+#[repr(C)]
+pub struct ctxbridge_string {
+    pub ptr: *mut c_char,
+    pub len: usize,
+}
+
+impl ctxbridge_string {
+    pub(crate) fn empty() -> Self {
+        ctxbridge_string {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+        }
+    }
+
+    /// Hands `text` to C. Interior NULs cannot occur: every text here is a header value.
+    pub(crate) fn from_string(text: String) -> Self {
+        let len = text.len();
+        let owned = std::ffi::CString::new(text).unwrap_or_default();
+        ctxbridge_string {
+            ptr: owned.into_raw(),
+            len,
+        }
+    }
+}
+
+/// Writes an owned string to a non-NULL out-parameter.
+pub(crate) fn give_string(out: *mut ctxbridge_string, text: String) {
+    // SAFETY: callers check `out` is not NULL; it points to a writable ctxbridge_string.
+    unsafe { *out = ctxbridge_string::from_string(text) };
+}
+
+/// Releases a string returned by the library and sets it to NULL/0. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn ctxbridge_string_free(string: *mut ctxbridge_string) {
+    if string.is_null() {
+        return;
+    }
+    // SAFETY: `string` points to a ctxbridge_string this library filled (or zeroed).
+    let string = unsafe { &mut *string };
+    if !string.ptr.is_null() {
+        // SAFETY: `ptr` came from CString::into_raw in `from_string` and is freed once,
+        // because it is nulled right after.
+        drop(unsafe { std::ffi::CString::from_raw(string.ptr) });
+    }
+    *string = ctxbridge_string::empty();
+}
+
+/// A header: name and value, both borrowed.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ctxbridge_header {
+    pub name: ctxbridge_str,
+    pub value: ctxbridge_str,
+}
+
+/// Borrows a C array of headers; `None` when `headers` is NULL with a count.
+pub(crate) fn headers<'a>(
+    headers: *const ctxbridge_header,
+    count: usize,
+) -> Option<&'a [ctxbridge_header]> {
+    if headers.is_null() {
+        return (count == 0).then_some(&[]);
+    }
+    // SAFETY: the caller guarantees `count` readable headers at `headers` for the call.
+    Some(unsafe { std::slice::from_raw_parts(headers, count) })
+}

@@ -1,0 +1,415 @@
+/*
+ * Tests of include/ctxbridge.h from C: codecs, bad input, handle lifetimes,
+ * per-thread scopes and their misuse, task hygiene, extract/inject and resume.
+ * Run under valgrind by `make test-c`; prints "N passed, N failed" last.
+ */
+#include "ctxbridge.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (cond) {                                                            \
+            passed++;                                                          \
+        } else {                                                               \
+            failed++;                                                          \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+        }                                                                      \
+    } while (0)
+
+static ctxbridge_str S(const char *text) {
+    ctxbridge_str s = {text, strlen(text)};
+    return s;
+}
+
+static ctxbridge_header H(const char *name, const char *value) {
+    ctxbridge_header h = {S(name), S(value)};
+    return h;
+}
+
+static const char *TP = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+static void hex(const uint8_t *bytes, size_t n, char *out) {
+    for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", bytes[i]);
+}
+
+/* ---- codecs ---------------------------------------------------------- */
+
+static void test_traceparent_parse_and_format(void) {
+    ctxbridge_span_context sc;
+    ctxbridge_rule rule = CTXBRIDGE_RULE_NONE;
+    CHECK(ctxbridge_traceparent_parse(S(TP), &sc, &rule) == CTXBRIDGE_STATUS_OK);
+    char trace[33], span[17];
+    hex(sc.trace_id, 16, trace);
+    hex(sc.span_id, 8, span);
+    CHECK(strcmp(trace, "4bf92f3577b34da6a3ce929d0e0e4736") == 0);
+    CHECK(strcmp(span, "00f067aa0ba902b7") == 0);
+    CHECK(sc.flags == CTXBRIDGE_FLAG_SAMPLED);
+    CHECK(sc.remote);
+
+    char buf[CTXBRIDGE_TRACEPARENT_BUF_LEN];
+    CHECK(ctxbridge_traceparent_format(&sc, buf, sizeof buf) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(buf, TP) == 0);
+    CHECK(ctxbridge_traceparent_format(&sc, buf, 55) == CTXBRIDGE_STATUS_BUFFER_TOO_SMALL);
+
+    /* Unknown flags are zeroed on parse and on format. */
+    CHECK(ctxbridge_traceparent_parse(
+              S("cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff-future"), &sc,
+              NULL) == CTXBRIDGE_STATUS_OK);
+    CHECK(sc.flags == (CTXBRIDGE_FLAG_SAMPLED | CTXBRIDGE_FLAG_RANDOM));
+    sc.flags = 0xff;
+    CHECK(ctxbridge_traceparent_format(&sc, buf, sizeof buf) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(buf + 53, "03") == 0);
+}
+
+static void expect_rule(const char *value, ctxbridge_rule expected, const char *id) {
+    ctxbridge_span_context sc;
+    ctxbridge_rule rule = CTXBRIDGE_RULE_NONE;
+    CHECK(ctxbridge_traceparent_parse(S(value), &sc, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR);
+    CHECK(rule == expected);
+    CHECK(strcmp(ctxbridge_rule_id(rule), id) == 0);
+    CHECK(strlen(ctxbridge_rule_description(rule)) > 0);
+}
+
+static void test_traceparent_rules(void) {
+    expect_rule("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                CTXBRIDGE_RULE_TRACEPARENT_VERSION_FF, "traceparent.version_ff");
+    expect_rule("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",
+                CTXBRIDGE_RULE_TRACEPARENT_LENGTH, "traceparent.length");
+    expect_rule("00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                CTXBRIDGE_RULE_TRACEPARENT_DELIMITER, "traceparent.delimiter");
+    expect_rule("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                CTXBRIDGE_RULE_TRACEPARENT_LOWERCASE_HEX, "traceparent.lowercase_hex");
+    expect_rule("00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                CTXBRIDGE_RULE_TRACEPARENT_ZERO_TRACE_ID, "traceparent.zero_trace_id");
+    expect_rule("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+                CTXBRIDGE_RULE_TRACEPARENT_ZERO_PARENT_ID, "traceparent.zero_parent_id");
+    CHECK(strcmp(ctxbridge_rule_id(CTXBRIDGE_RULE_NONE), "") == 0);
+}
+
+static void test_tracestate_and_baggage_normalize(void) {
+    ctxbridge_str values[2] = {S(" foo=1 ,bar=2"), S("foo=3,baz=4")};
+    ctxbridge_string out = {0};
+    ctxbridge_rule rule = CTXBRIDGE_RULE_NONE;
+    CHECK(ctxbridge_tracestate_normalize(values, 2, &out, &rule) == CTXBRIDGE_STATUS_OK);
+    CHECK(out.ptr && strcmp(out.ptr, "foo=1,bar=2,baz=4") == 0);
+    CHECK(out.len == strlen("foo=1,bar=2,baz=4"));
+    ctxbridge_string_free(&out);
+    CHECK(out.ptr == NULL && out.len == 0);
+    ctxbridge_string_free(&out); /* freeing again is harmless */
+
+    ctxbridge_str bad = S("Foo=1");
+    CHECK(ctxbridge_tracestate_normalize(&bad, 1, &out, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR);
+    CHECK(rule == CTXBRIDGE_RULE_TRACESTATE_KEY);
+
+    CHECK(ctxbridge_baggage_normalize(S("k = S%c3%a3o ;p, j=1"), &out, &rule) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(out.ptr, "k=S%C3%A3o;p,j=1") == 0);
+    ctxbridge_string_free(&out);
+    CHECK(ctxbridge_baggage_normalize(S("ok=1,broken"), &out, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR);
+    CHECK(rule == CTXBRIDGE_RULE_BAGGAGE_MEMBER);
+    CHECK(strcmp(ctxbridge_rule_id(rule), "baggage.member") == 0);
+}
+
+static void test_bad_arguments(void) {
+    ctxbridge_span_context sc;
+    ctxbridge_str null_with_len = {NULL, 5};
+    ctxbridge_str not_utf8 = {"\xff\xfe", 2};
+    CHECK(ctxbridge_traceparent_parse(null_with_len, &sc, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_traceparent_parse(not_utf8, &sc, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_traceparent_parse(S(TP), NULL, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_traceparent_format(NULL, NULL, 0) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_extract(NULL, 3, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_attach(NULL, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_detach(0) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_snapshot_clone(NULL) == NULL);
+    ctxbridge_snapshot_free(NULL);
+    ctxbridge_string_free(NULL);
+    CHECK(ctxbridge_run_in(NULL, NULL, NULL, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_tracestate_normalize(NULL, 1, NULL, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+
+    /* Bad header values never fail extraction: no parent, the rest survives. */
+    ctxbridge_header headers[] = {{S("traceparent"), not_utf8}, H("baggage", "a=1")};
+    ctxbridge_snapshot *snap = NULL;
+    CHECK(ctxbridge_extract(headers, 2, &snap) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_snapshot_span_context(snap, &sc) == CTXBRIDGE_STATUS_NOT_FOUND);
+    ctxbridge_string value = {0};
+    CHECK(ctxbridge_snapshot_baggage_get(snap, S("a"), &value) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(value.ptr, "1") == 0);
+    ctxbridge_string_free(&value);
+    ctxbridge_snapshot_free(snap);
+}
+
+/* ---- snapshots, extract, inject ------------------------------------- */
+
+struct collected {
+    char text[4][9000];
+    int count;
+};
+
+static void collect(void *user, ctxbridge_str name, ctxbridge_str value) {
+    struct collected *c = user;
+    snprintf(c->text[c->count++], sizeof c->text[0], "%.*s: %.*s", (int)name.len, name.ptr,
+             (int)value.len, value.ptr);
+}
+
+static void test_extract_inject_round_trip(void) {
+    ctxbridge_header headers[] = {
+        H("TraceParent", TP), H("tracestate", "congo=t61rcWkgMzE"),
+        H("tracestate", "rojo=00f067aa0ba902b7"), H("Baggage", "tenant=acme%20corp;p=1"),
+        H("baggage", "user=alice"),
+    };
+    ctxbridge_snapshot *snap = NULL;
+    CHECK(ctxbridge_extract(headers, 5, &snap) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_span_context sc;
+    CHECK(ctxbridge_snapshot_span_context(snap, &sc) == CTXBRIDGE_STATUS_OK);
+    CHECK(sc.remote && sc.flags == 1);
+    ctxbridge_string value = {0};
+    CHECK(ctxbridge_snapshot_tracestate_get(snap, S("rojo"), &value) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(value.ptr, "00f067aa0ba902b7") == 0);
+    ctxbridge_string_free(&value);
+    CHECK(ctxbridge_snapshot_baggage_get(snap, S("tenant"), &value) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(value.ptr, "acme corp") == 0);
+    ctxbridge_string_free(&value);
+    CHECK(ctxbridge_snapshot_baggage_get(snap, S("nope"), &value) == CTXBRIDGE_STATUS_NOT_FOUND);
+    uint64_t ms = 0;
+    CHECK(ctxbridge_snapshot_captured_at_ms(snap, &ms) == CTXBRIDGE_STATUS_OK && ms > 0);
+
+    static struct collected out;
+    memset(&out, 0, sizeof out);
+    CHECK(ctxbridge_inject(snap, collect, &out) == CTXBRIDGE_STATUS_OK);
+    CHECK(out.count == 3);
+    CHECK(strcmp(out.text[0], "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") == 0);
+    CHECK(strcmp(out.text[1], "tracestate: congo=t61rcWkgMzE,rojo=00f067aa0ba902b7") == 0);
+    CHECK(strcmp(out.text[2], "baggage: tenant=acme%20corp;p=1,user=alice") == 0);
+
+    /* A clone outlives the original handle. */
+    ctxbridge_snapshot *copy = ctxbridge_snapshot_clone(snap);
+    ctxbridge_snapshot_free(snap);
+    CHECK(ctxbridge_snapshot_span_context(copy, &sc) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_snapshot_free(copy);
+}
+
+static void test_repeated_traceparent_starts_a_new_trace(void) {
+    ctxbridge_header headers[] = {H("traceparent", TP), H("traceparent", TP)};
+    ctxbridge_snapshot *snap = NULL;
+    ctxbridge_span_context sc;
+    CHECK(ctxbridge_extract(headers, 2, &snap) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_snapshot_span_context(snap, &sc) == CTXBRIDGE_STATUS_NOT_FOUND);
+    static struct collected out;
+    memset(&out, 0, sizeof out);
+    CHECK(ctxbridge_inject(snap, collect, &out) == CTXBRIDGE_STATUS_OK);
+    CHECK(out.count == 0);
+    ctxbridge_snapshot_free(snap);
+}
+
+static void test_snapshot_new(void) {
+    ctxbridge_span_context sc = {{1}, {2}, 0x01, false};
+    ctxbridge_snapshot *snap = NULL;
+    CHECK(ctxbridge_snapshot_new(&sc, S("v=1"), S("k=v"), &snap) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_span_context back;
+    CHECK(ctxbridge_snapshot_span_context(snap, &back) == CTXBRIDGE_STATUS_OK);
+    CHECK(memcmp(back.trace_id, sc.trace_id, 16) == 0 && !back.remote);
+    ctxbridge_snapshot_free(snap);
+
+    ctxbridge_span_context zero = {{0}, {0}, 0, false};
+    CHECK(ctxbridge_snapshot_new(&zero, S(""), S(""), &snap) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_snapshot_span_context(snap, &back) == CTXBRIDGE_STATUS_NOT_FOUND);
+    ctxbridge_snapshot_free(snap);
+}
+
+/* ---- scopes ---------------------------------------------------------- */
+
+static ctxbridge_snapshot *labelled(const char *label) {
+    char baggage[64];
+    snprintf(baggage, sizeof baggage, "label=%s", label);
+    ctxbridge_snapshot *snap = NULL;
+    ctxbridge_snapshot_new(NULL, S(""), S(baggage), &snap);
+    return snap;
+}
+
+/* The label of what is current on this thread, or "-" for nothing. */
+static const char *current_label(void) {
+    static __thread char label[64];
+    ctxbridge_snapshot *snap = NULL;
+    ctxbridge_current(&snap);
+    ctxbridge_string value = {0};
+    if (ctxbridge_snapshot_baggage_get(snap, S("label"), &value) == CTXBRIDGE_STATUS_OK) {
+        snprintf(label, sizeof label, "%s", value.ptr);
+        ctxbridge_string_free(&value);
+    } else {
+        strcpy(label, "-");
+    }
+    ctxbridge_snapshot_free(snap);
+    return label;
+}
+
+static uint64_t attach_label(const char *label) {
+    ctxbridge_snapshot *snap = labelled(label);
+    uint64_t token = 0;
+    CHECK(ctxbridge_attach(snap, &token) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_snapshot_free(snap); /* the scope keeps its own reference */
+    return token;
+}
+
+static void test_attach_detach_in_order(void) {
+    uint64_t a = attach_label("A");
+    uint64_t b = attach_label("B");
+    CHECK(strcmp(current_label(), "B") == 0);
+    CHECK(ctxbridge_detach(b) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(current_label(), "A") == 0);
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(current_label(), "-") == 0);
+}
+
+static void test_misuse_in_strict_and_warn(void) {
+    ctxbridge_stats before, after;
+    ctxbridge_stats_get(&before);
+    CHECK(ctxbridge_set_mode(CTXBRIDGE_MODE_STRICT) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_get_mode() == CTXBRIDGE_MODE_STRICT);
+    uint64_t a = attach_label("A");
+    uint64_t b = attach_label("B");
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OUT_OF_ORDER);
+    CHECK(strcmp(current_label(), "B") == 0);
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_DOUBLE_DETACH);
+    CHECK(ctxbridge_detach(b) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(current_label(), "-") == 0); /* the tombstone is skipped */
+
+    CHECK(ctxbridge_set_mode(CTXBRIDGE_MODE_WARN) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach(b) == CTXBRIDGE_STATUS_OK); /* warned, not returned */
+    ctxbridge_stats_get(&after);
+    CHECK(after.out_of_order - before.out_of_order == 1);
+    CHECK(after.double_detach - before.double_detach == 2);
+    CHECK(after.attached - before.attached == 2);
+    CHECK(after.detached - before.detached == 2);
+}
+
+static void *detach_elsewhere(void *arg) {
+    uint64_t token = *(uint64_t *)arg;
+    *(uint64_t *)arg = (uint64_t)ctxbridge_detach(token);
+    return NULL;
+}
+
+static void test_detach_on_another_thread(void) {
+    ctxbridge_set_mode(CTXBRIDGE_MODE_STRICT);
+    uint64_t a = attach_label("A");
+    uint64_t shared = a;
+    pthread_t thread;
+    pthread_create(&thread, NULL, detach_elsewhere, &shared);
+    pthread_join(thread, NULL);
+    CHECK(shared == CTXBRIDGE_STATUS_WRONG_SCOPE);
+    CHECK(strcmp(current_label(), "A") == 0);
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_set_mode(CTXBRIDGE_MODE_WARN);
+}
+
+static int warnings;
+static void count_warning(void *user, ctxbridge_str message) {
+    (void)user;
+    if (message.len > 0 && strstr(message.ptr, "ctxbridge") == message.ptr) warnings++;
+}
+
+static void leaky_task(void *user) {
+    strcpy((char *)user, current_label());
+    attach_label("leak");
+}
+
+static void test_run_in_cleans_up_leaks(void) {
+    ctxbridge_set_log_callback(count_warning, NULL);
+    ctxbridge_stats_reset();
+    uint64_t outer = attach_label("outer");
+    ctxbridge_snapshot *task = labelled("task");
+    char seen[64] = "";
+    uint64_t leaked = 99;
+    CHECK(ctxbridge_run_in(task, leaky_task, seen, &leaked) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(seen, "task") == 0);
+    CHECK(leaked == 1);
+    CHECK(strcmp(current_label(), "outer") == 0);
+    /* A second leak at the same site is not warned again. */
+    CHECK(ctxbridge_run_in(task, leaky_task, seen, &leaked) == CTXBRIDGE_STATUS_OK);
+    CHECK(warnings == 1);
+    ctxbridge_stats stats;
+    ctxbridge_stats_get(&stats);
+    CHECK(stats.leaked == 2);
+    CHECK(ctxbridge_detach(outer) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_snapshot_free(task);
+    ctxbridge_set_log_callback(NULL, NULL);
+}
+
+struct handoff {
+    ctxbridge_snapshot *captured;
+    char seen[64];
+};
+
+static void record_label(void *user) { strcpy((char *)user, current_label()); }
+
+static void *worker(void *arg) {
+    struct handoff *h = arg;
+    /* Nothing is current on a new thread until the capture is run in. */
+    CHECK(strcmp(current_label(), "-") == 0);
+    ctxbridge_run_in(h->captured, record_label, h->seen, NULL);
+    return NULL;
+}
+
+static void test_capture_at_submit_and_run_in_worker(void) {
+    uint64_t request = attach_label("request");
+    struct handoff h = {NULL, ""};
+    CHECK(ctxbridge_capture(&h.captured) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach(request) == CTXBRIDGE_STATUS_OK);
+    pthread_t thread;
+    pthread_create(&thread, NULL, worker, &h);
+    pthread_join(thread, NULL);
+    CHECK(strcmp(h.seen, "request") == 0);
+    ctxbridge_snapshot_free(h.captured);
+}
+
+/* ---- queue resume ---------------------------------------------------- */
+
+static void test_resume(void) {
+    ctxbridge_header headers[] = {H("traceparent", TP), H("baggage", "tenant=acme")};
+    ctxbridge_resume_decision r;
+    const uint64_t now = 1700000000000ull;
+    CHECK(ctxbridge_resume_at(headers, 2, now - 1000, 60000, now, &r) == CTXBRIDGE_STATUS_OK);
+    CHECK(r.kind == CTXBRIDGE_PARENT_KIND_CHILD_OF);
+    CHECK(r.span_context.span_id[7] == 0xb7);
+    ctxbridge_string value = {0};
+    CHECK(ctxbridge_snapshot_baggage_get(r.baggage, S("tenant"), &value) == CTXBRIDGE_STATUS_OK);
+    CHECK(strcmp(value.ptr, "acme") == 0);
+    ctxbridge_string_free(&value);
+    ctxbridge_snapshot_free(r.baggage);
+
+    CHECK(ctxbridge_resume_at(headers, 2, now - 3600000, 60000, now, &r) == CTXBRIDGE_STATUS_OK);
+    CHECK(r.kind == CTXBRIDGE_PARENT_KIND_ROOT_WITH_LINK);
+    CHECK(r.span_context.trace_id[0] == 0x4b);
+    CHECK(ctxbridge_snapshot_baggage_get(r.baggage, S("tenant"), &value) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_string_free(&value);
+    ctxbridge_snapshot_free(r.baggage);
+
+    ctxbridge_header no_parent[] = {H("traceparent", "junk"), H("baggage", "tenant=acme")};
+    CHECK(ctxbridge_resume(no_parent, 2, now, 60000, &r) == CTXBRIDGE_STATUS_OK);
+    CHECK(r.kind == CTXBRIDGE_PARENT_KIND_ROOT);
+    ctxbridge_snapshot_free(r.baggage);
+}
+
+int main(void) {
+    test_traceparent_parse_and_format();
+    test_traceparent_rules();
+    test_tracestate_and_baggage_normalize();
+    test_bad_arguments();
+    test_extract_inject_round_trip();
+    test_repeated_traceparent_starts_a_new_trace();
+    test_snapshot_new();
+    test_attach_detach_in_order();
+    test_misuse_in_strict_and_warn();
+    test_detach_on_another_thread();
+    test_run_in_cleans_up_leaks();
+    test_capture_at_submit_and_run_in_worker();
+    test_resume();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
