@@ -22,7 +22,15 @@ pub struct Traceparent {
 
 /// Trims the optional whitespace (SP and HTAB) HTTP allows around a header value.
 pub(crate) fn trim_ows(text: &str) -> &str {
-    text.trim_matches(|c| c == ' ' || c == '\t')
+    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    // SP and HTAB are ASCII, so both ends fall on character boundaries.
+    &text[start..end]
 }
 
 /// Parses one `traceparent` value.

@@ -1,0 +1,67 @@
+# ctxbridge: one entry point for every language.
+#   make demo   the seed scenario (release build)
+#   make test   every test suite (debug builds)
+#   make bench  benchmarks beside OpenTelemetry's own implementations (release)
+# One Cargo workspace and one target dir serve every part.
+
+CARGO      ?= cargo
+CC         ?= cc
+VALGRIND   ?= valgrind
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := traceparent tracestate baggage extract
+
+C_BUILD    := tests/c/build
+C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
+C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
+
+.PHONY: all test test-rust test-c lint demo demo-rust bench bench-rust header fuzz conformance clean
+
+all: test
+
+test: test-rust test-c
+
+## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
+test-rust:
+	$(CARGO) test --workspace --features ctxbridge-core/otel
+
+## C: the whole header from C, under valgrind with zero leaks.
+test-c:
+	$(CARGO) build -p ctxbridge-capi
+	mkdir -p $(C_BUILD)
+	$(CC) $(C_FLAGS) tests/c/test_ctxbridge.c $(C_LIBS) -o $(C_BUILD)/test_ctxbridge
+	$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+		--error-exitcode=1 $(C_BUILD)/test_ctxbridge
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
+
+demo: demo-rust
+
+demo-rust:
+	$(CARGO) run --release -q -p ctxbridge-example
+
+bench: bench-rust
+
+bench-rust:
+	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
+	python3 scripts/bench_ratios.py target/criterion
+
+## Regenerates include/ctxbridge.h from capi/src (commit the result).
+header:
+	CTXBRIDGE_BLESS=1 $(CARGO) test -p ctxbridge-capi --test header
+
+## Fuzzes each codec and extract for FUZZ_SECONDS each (needs the nightly toolchain).
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd core/fuzz && for target in $(FUZZ_TARGETS); do \
+		$(CARGO) +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
+	done
+
+## Serves the W3C test-harness contract: make conformance IMPL=rust PORT=7777
+conformance:
+	tests/conformance/serve $(or $(IMPL),rust) $(or $(PORT),7777)
+
+clean:
+	$(CARGO) clean
+	rm -rf $(C_BUILD)
