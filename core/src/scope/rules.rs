@@ -23,6 +23,12 @@ pub trait Slot<V> {
     fn head(&self) -> Option<Arc<Frame<V>>>;
     /// Replaces the top of the stack in this scope.
     fn set_head(&self, head: Option<Arc<Frame<V>>>);
+    /// Whether `frame` was attached in the caller's scope. Asked once per detach of a
+    /// live frame, after [`Slot::head`]. The default compares scope ids; a slot whose
+    /// scopes have no cheap identity (Python's `contextvars`) asks its runtime instead.
+    fn owns(&self, frame: &Frame<V>) -> bool {
+        frame.scope() == self.scope_id()
+    }
 }
 
 /// Proof of one `attach`, needed to undo it. Cloning it lets misuse (double detach) be
@@ -86,11 +92,11 @@ pub fn detach<V, S: Slot<V> + ?Sized>(slot: &S, token: &Token<V>) -> Result<(), 
     let frame = &token.frame;
     let outcome = if frame.state() != FrameState::Live {
         Err(Misuse::DoubleDetach)
-    } else if frame.scope() != slot.scope_id() {
-        Err(Misuse::WrongScope)
     } else {
         let head = slot.head();
-        if head.as_ref().is_some_and(|head| Arc::ptr_eq(head, frame)) {
+        if !slot.owns(frame) {
+            Err(Misuse::WrongScope)
+        } else if head.as_ref().is_some_and(|head| Arc::ptr_eq(head, frame)) {
             if frame.leave(FrameState::Popped) {
                 slot.set_head(nearest_live(frame.parent()));
                 count_detached();

@@ -1,0 +1,31 @@
+"""asyncio helpers: ``loop.run_in_executor`` without losing the trace.
+
+A coroutine awaited in the same task keeps its context already; work sent to an executor
+does not (``run_in_executor`` copies no context). :func:`run_in_executor` captures in
+the calling task and runs the function in the capture on the executor's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import Executor
+from typing import Any, Callable, Optional, TypeVar
+
+from .handoff import capture, run_in
+
+__all__ = ["run_in_executor"]
+
+R = TypeVar("R")
+
+
+async def run_in_executor(
+    executor: Optional[Executor],
+    fn: Callable[..., R],
+    /,
+    *args: Any,
+    loop: Optional[asyncio.AbstractEventLoop] = None,
+) -> R:
+    """``await loop.run_in_executor(executor, fn, *args)`` in the caller's context."""
+    loop = loop or asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, functools.partial(run_in, capture(), fn, *args))

@@ -1,0 +1,75 @@
+"""Diagnostics: counters of every capture/attach/detach misuse, and the mode.
+
+Mode ``off`` only counts; ``warn`` (the default, or ``CTXBRIDGE_MODE``) also logs one
+warning per call site through the ``ctxbridge`` logger; ``strict`` raises
+:class:`MisuseError` at the misuse.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Dict
+
+from . import _native
+
+__all__ = ["MisuseError", "stats", "reset_stats", "set_mode", "get_mode"]
+
+logger = logging.getLogger("ctxbridge")
+
+MisuseError = _native.MisuseError
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_SKIPPED_PARTS = (
+    _PACKAGE_DIR,
+    os.sep + "opentelemetry" + os.sep,
+    os.sep + "concurrent" + os.sep + "futures" + os.sep,
+    os.sep + "threading.py",
+    os.sep + "contextlib.py",
+)
+
+
+def stats() -> Dict[str, int]:
+    """The counters: attached, detached, out_of_order, double_detach, wrong_scope, leaked."""
+    return _native.stats()
+
+
+def reset_stats() -> None:
+    """Sets every counter to zero (and forgets which call sites were warned about)."""
+    _native.reset_stats()
+
+
+def set_mode(mode: str) -> None:
+    """Sets the mode: ``"off"``, ``"warn"`` or ``"strict"`` (process-wide)."""
+    _native.set_mode(mode)
+
+
+def get_mode() -> str:
+    """The mode: ``"off"``, ``"warn"`` or ``"strict"``."""
+    return _native.get_mode()
+
+
+def _caller_site() -> str:
+    """file:line of the first frame outside ctxbridge, OpenTelemetry and the stdlib
+    machinery that runs tasks: the user code that made the misuse."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not any(part in filename for part in _SKIPPED_PARTS):
+            return f"{filename}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"
+
+
+def report(misuse: str) -> None:
+    """Applies the mode to a misuse the rules already counted."""
+    message = _native.judge(misuse, _caller_site())
+    if message is not None:
+        logger.warning(message)
+
+
+_native.set_reporter(report)
+_mode = os.environ.get("CTXBRIDGE_MODE")
+if _mode:
+    set_mode(_mode)

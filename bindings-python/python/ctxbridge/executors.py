@@ -1,0 +1,72 @@
+"""Context-propagating drop-ins for ``concurrent.futures`` and ``threading``.
+
+Each captures where work is submitted (``submit``, ``start``) and runs it with
+:func:`ctxbridge.run_in`, so spans started in the work are children of the span current
+at submit time, and a pooled worker never carries one task's context into the next.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent import futures
+from typing import Any, Callable, Dict, Tuple, TypeVar
+
+from opentelemetry.context.context import Context
+
+from .handoff import Snapshot, capture, run_in
+from .propagator import CtxbridgePropagator
+
+__all__ = ["ThreadPoolExecutor", "ProcessPoolExecutor", "Thread", "Timer"]
+
+R = TypeVar("R")
+
+
+class ThreadPoolExecutor(futures.ThreadPoolExecutor):
+    """``concurrent.futures.ThreadPoolExecutor`` that carries the submitter's context."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+        return super().submit(run_in, capture(), fn, *args, **kwargs)
+
+
+def _run_from_carrier(carrier: Dict[str, str], fn: Callable[..., R], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> R:
+    context = CtxbridgePropagator().extract(carrier, context=Context())
+    return run_in(context, fn, *args, **kwargs)
+
+
+class ProcessPoolExecutor(futures.ProcessPoolExecutor):
+    """``concurrent.futures.ProcessPoolExecutor`` that carries the submitter's trace and
+    baggage to the child process as W3C headers (a context cannot be pickled).
+
+    The child process needs its own tracer provider, set up in ``initializer``.
+    """
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+        carrier: Dict[str, str] = {}
+        CtxbridgePropagator().inject(carrier)
+        return super().submit(_run_from_carrier, carrier, fn, args, kwargs)
+
+
+class Thread(threading.Thread):
+    """``threading.Thread`` whose ``run`` happens in the context current at ``start()``."""
+
+    _ctxbridge_snapshot: Snapshot
+
+    def start(self) -> None:
+        self._ctxbridge_snapshot = capture()
+        super().start()
+
+    def run(self) -> None:
+        run_in(self._ctxbridge_snapshot, super().run)
+
+
+class Timer(threading.Timer):
+    """``threading.Timer`` whose function runs in the context current at ``start()``."""
+
+    _ctxbridge_snapshot: Snapshot
+
+    def start(self) -> None:
+        self._ctxbridge_snapshot = capture()
+        super().start()
+
+    def run(self) -> None:
+        run_in(self._ctxbridge_snapshot, super().run)

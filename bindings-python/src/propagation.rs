@@ -1,0 +1,177 @@
+//! The propagator's work in one native call each way. Header values come as a
+//! string, a list/tuple of strings (a repeated header) or `None`; anything else reads
+//! as absent, so a carrier with odd values never makes extraction raise.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ctxbridge_core::queue::{resume_at, Parent};
+use ctxbridge_core::{Baggage, SpanContext, TraceFlags, TraceState};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
+
+use crate::codecs::{member_to_py, PyMember};
+
+/// A span context for Python: (trace_id, span_id, flags, [(key, value)] tracestate).
+type PySpanContext = (u128, u64, u8, Vec<(String, String)>);
+
+/// The strings a header value holds.
+fn header_values<'py>(value: Option<&Bound<'py, PyAny>>) -> Vec<Bound<'py, PyString>> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    if let Ok(text) = value.cast::<PyString>() {
+        return vec![text.clone()];
+    }
+    let items = if let Ok(list) = value.cast::<PyList>() {
+        list.iter().collect::<Vec<_>>()
+    } else if let Ok(tuple) = value.cast::<PyTuple>() {
+        tuple.iter().collect()
+    } else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .filter_map(|item| item.cast_into::<PyString>().ok())
+        .collect()
+}
+
+fn span_context_from(
+    traceparent: &[Bound<'_, PyString>],
+    tracestate: &[Bound<'_, PyString>],
+) -> Option<SpanContext> {
+    // A repeated traceparent starts a new trace.
+    let [single] = traceparent else {
+        return None;
+    };
+    let parsed = ctxbridge_core::parse_traceparent(single.to_str().ok()?).ok()?;
+    let states: Vec<&str> = tracestate.iter().filter_map(|s| s.to_str().ok()).collect();
+    Some(SpanContext {
+        trace_id: parsed.trace_id,
+        span_id: parsed.parent_id,
+        flags: parsed.flags,
+        remote: true,
+        trace_state: TraceState::from_headers(states),
+    })
+}
+
+fn to_py(span_context: &SpanContext) -> PySpanContext {
+    (
+        span_context.trace_id.to_u128(),
+        span_context.span_id.to_u64(),
+        span_context.flags.0,
+        span_context
+            .trace_state
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+fn baggage_from(values: &[Bound<'_, PyString>]) -> Baggage {
+    Baggage::from_headers(values.iter().filter_map(|s| s.to_str().ok()))
+}
+
+/// Extracts (span context or None, [(key, value)] baggage) from the three header values.
+/// Never raises on bad values.
+#[pyfunction]
+#[pyo3(signature = (traceparent, tracestate=None, baggage=None))]
+fn extract(
+    traceparent: Option<&Bound<'_, PyAny>>,
+    tracestate: Option<&Bound<'_, PyAny>>,
+    baggage: Option<&Bound<'_, PyAny>>,
+) -> (Option<PySpanContext>, Vec<(String, String)>) {
+    let span_context = span_context_from(&header_values(traceparent), &header_values(tracestate));
+    let baggage = baggage_from(&header_values(baggage))
+        .iter()
+        .map(|m| (m.key.clone(), m.value.clone()))
+        .collect();
+    (span_context.as_ref().map(to_py), baggage)
+}
+
+/// The traceparent and tracestate headers for a span context; tracestate is "" when
+/// empty or invalid (members OpenTelemetry accepted but W3C cannot carry are dropped).
+#[pyfunction]
+fn inject_trace(
+    trace_id: u128,
+    span_id: u64,
+    flags: u8,
+    tracestate: Vec<(String, String)>,
+) -> (String, String) {
+    let traceparent = ctxbridge_core::format_traceparent(
+        ctxbridge_core::TraceId::from_u128(trace_id),
+        ctxbridge_core::SpanId::from_u64(span_id),
+        TraceFlags(flags),
+    );
+    let state = if tracestate.is_empty() {
+        String::new()
+    } else {
+        TraceState::from_members(tracestate)
+            .map(|s| s.header())
+            .unwrap_or_default()
+    };
+    (traceparent.as_str().to_owned(), state)
+}
+
+/// The baggage header for (key, value) pairs; members W3C cannot carry are skipped.
+#[pyfunction]
+fn inject_baggage(members: Vec<(String, String)>) -> String {
+    let mut baggage = Baggage::default();
+    for (key, value) in members {
+        let _ = baggage.insert(&key, &value);
+    }
+    baggage.header()
+}
+
+/// The queue decision of DESIGN section 5: ("child" | "root_with_link" | "root",
+/// span context or None, baggage members). Times are seconds since the epoch.
+#[pyfunction]
+#[pyo3(signature = (traceparent, tracestate, baggage, enqueued_at, max_age, now=None))]
+fn resume(
+    traceparent: Option<&Bound<'_, PyAny>>,
+    tracestate: Option<&Bound<'_, PyAny>>,
+    baggage: Option<&Bound<'_, PyAny>>,
+    enqueued_at: f64,
+    max_age: f64,
+    now: Option<f64>,
+) -> (&'static str, Option<PySpanContext>, Vec<PyMember>) {
+    let at = |seconds: f64| UNIX_EPOCH + Duration::from_secs_f64(seconds.max(0.0));
+    let (tp, ts, bg) = (
+        header_values(traceparent),
+        header_values(tracestate),
+        header_values(baggage),
+    );
+    let texts = |values: &[Bound<'_, PyString>]| -> Vec<String> {
+        values
+            .iter()
+            .filter_map(|s| s.to_str().ok().map(str::to_owned))
+            .collect()
+    };
+    let carrier: Vec<(&str, String)> = [
+        ("traceparent", texts(&tp)),
+        ("tracestate", texts(&ts)),
+        ("baggage", texts(&bg)),
+    ]
+    .into_iter()
+    .flat_map(|(name, values)| values.into_iter().map(move |v| (name, v)))
+    .collect();
+    let decision = resume_at(
+        &carrier,
+        at(enqueued_at),
+        Duration::from_secs_f64(max_age.max(0.0)),
+        now.map(at).unwrap_or_else(SystemTime::now),
+    );
+    let members = decision.baggage.iter().map(member_to_py).collect();
+    match &decision.parent {
+        Parent::ChildOf(sc) => ("child", Some(to_py(sc)), members),
+        Parent::RootWithLink(sc) => ("root_with_link", Some(to_py(sc)), members),
+        Parent::Root => ("root", None, members),
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(inject_trace, m)?)?;
+    m.add_function(wrap_pyfunction!(inject_baggage, m)?)?;
+    m.add_function(wrap_pyfunction!(resume, m)?)?;
+    Ok(())
+}
