@@ -19,8 +19,11 @@ fn start_service() -> String {
     url
 }
 
+/// What the receiver saw of one call: its headers and body.
+type Received = (Vec<(String, String)>, Vec<u8>);
+
 /// A harness endpoint that records `expected` requests (headers, body) and answers 200.
-fn start_receiver(expected: usize) -> (String, mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>) {
+fn start_receiver(expected: usize) -> (String, mpsc::Receiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/callback", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::channel();
