@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ctxbridge_core::scope::{self, Frame, Slot, TaskMark};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -221,7 +221,7 @@ fn attach(py: Python<'_>, context: Py<PyAny>) -> PyResult<Py<Token>> {
 #[pyfunction]
 fn detach(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<()> {
     let Ok(token) = token.cast::<Token>() else {
-        return Err(PyValueError::new_err(format!(
+        return Err(PyTypeError::new_err(format!(
             "ctxbridge: detach() takes a token returned by attach(), got {}",
             token.get_type().name()?
         )));

@@ -21,11 +21,19 @@ __all__ = ["ThreadPoolExecutor", "ProcessPoolExecutor", "Thread", "Timer"]
 R = TypeVar("R")
 
 
+def _original(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The function under an instrumentation wrapper (``opentelemetry-instrumentation-
+    threading`` wraps ``submit``, ``start`` and ``run`` to attach the submitter's
+    context, which ctxbridge already does): calling it keeps to one attach per task."""
+    return getattr(function, "__wrapped__", function)
+
+
 class ThreadPoolExecutor(futures.ThreadPoolExecutor):
     """``concurrent.futures.ThreadPoolExecutor`` that carries the submitter's context."""
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
-        return super().submit(run_in, capture(), fn, *args, **kwargs)
+        submit = _original(futures.ThreadPoolExecutor.submit)
+        return submit(self, run_in, capture(), fn, *args, **kwargs)
 
 
 def _run_from_carrier(carrier: Dict[str, str], fn: Callable[..., R], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> R:
@@ -53,10 +61,10 @@ class Thread(threading.Thread):
 
     def start(self) -> None:
         self._ctxbridge_snapshot = capture()
-        super().start()
+        _original(threading.Thread.start)(self)
 
     def run(self) -> None:
-        run_in(self._ctxbridge_snapshot, super().run)
+        run_in(self._ctxbridge_snapshot, _original(threading.Thread.run), self)
 
 
 class Timer(threading.Timer):
@@ -66,7 +74,7 @@ class Timer(threading.Timer):
 
     def start(self) -> None:
         self._ctxbridge_snapshot = capture()
-        super().start()
+        _original(threading.Thread.start)(self)
 
     def run(self) -> None:
-        run_in(self._ctxbridge_snapshot, super().run)
+        run_in(self._ctxbridge_snapshot, _original(threading.Timer.run), self)

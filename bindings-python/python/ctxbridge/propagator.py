@@ -32,12 +32,22 @@ from opentelemetry.trace import (
 
 from . import _native
 
-__all__ = ["CtxbridgePropagator"]
+__all__ = ["CtxbridgePropagator", "ValidatedTraceState"]
 
 _TRACEPARENT = "traceparent"
 _TRACESTATE = "tracestate"
 _BAGGAGE = "baggage"
 _FIELDS = frozenset({_TRACEPARENT, _TRACESTATE, _BAGGAGE})
+
+
+class ValidatedTraceState(TraceState):
+    """A ``TraceState`` of members ctxbridge's core already validated under W3C Trace
+    Context Level 2. OpenTelemetry Python's own check is Level 1 and would drop keys
+    that Level 2 allows (a leading digit, several ``@``), breaking propagation."""
+
+    def __init__(self, entries: typing.Sequence[typing.Tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self._dict = dict(entries)
 
 
 class CtxbridgePropagator(TextMapPropagator):
@@ -71,7 +81,7 @@ class CtxbridgePropagator(TextMapPropagator):
                 span_id,
                 is_remote=True,
                 trace_flags=TraceFlags(flags),
-                trace_state=TraceState(trace_state),
+                trace_state=ValidatedTraceState(trace_state),
             )
             context = set_span_in_context(NonRecordingSpan(span_context), context)
         for key, value in baggage:
