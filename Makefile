@@ -10,15 +10,20 @@ VALGRIND   ?= valgrind
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := traceparent tracestate baggage extract
 
+VENV       := .venv
+PYTHON     := $(VENV)/bin/python
+WHEELS     := target/wheels
+
 C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
 
-.PHONY: all test test-rust test-c lint demo demo-rust bench bench-rust header fuzz conformance clean
+.PHONY: all test test-rust test-c test-python python venv lint demo demo-rust demo-python \
+	bench bench-rust bench-python header fuzz conformance clean
 
 all: test
 
-test: test-rust test-c
+test: test-rust test-c test-python
 
 ## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
 test-rust:
@@ -32,20 +37,48 @@ test-c:
 	$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 		--error-exitcode=1 $(C_BUILD)/test_ctxbridge
 
+## Python: a virtual environment with the pinned test requirements.
+$(VENV)/.requirements: bindings-python/requirements-test.txt
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r bindings-python/requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.requirements
+
+## Builds the wheel (debug profile) and installs it into the virtual environment.
+python: venv
+	rm -f $(WHEELS)/ctxbridge-*.whl
+	$(VENV)/bin/maturin build -q --profile dev -m bindings-python/Cargo.toml --out $(WHEELS) \
+		--interpreter $(PYTHON)
+	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
+
+test-python: python
+	cd bindings-python && ../$(PYTHON) -m pytest -q
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 
-demo: demo-rust
+demo: demo-rust demo-python
 
 demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
 
-bench: bench-rust
+demo-python: python
+	$(PYTHON) examples/python/order_service.py
+
+bench: bench-rust bench-python
 
 bench-rust:
 	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
 	python3 scripts/bench_ratios.py target/criterion
+
+bench-python: venv
+	rm -f $(WHEELS)/ctxbridge-*.whl
+	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml --out $(WHEELS) --interpreter $(PYTHON)
+	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
+	$(PYTHON) bindings-python/benches/bench_propagation.py
 
 ## Regenerates include/ctxbridge.h from capi/src (commit the result).
 header:
@@ -64,4 +97,4 @@ conformance:
 
 clean:
 	$(CARGO) clean
-	rm -rf $(C_BUILD)
+	rm -rf $(C_BUILD) $(VENV)
