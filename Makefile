@@ -66,7 +66,7 @@ demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
 
 demo-python: python
-	$(PYTHON) examples/python/order_service.py
+	OTEL_PYTHON_CONTEXT=ctxbridge $(PYTHON) examples/python/order_service.py
 
 bench: bench-rust bench-python
 

@@ -14,6 +14,11 @@ use crate::codecs::{member_to_py, PyMember};
 /// A span context for Python: (trace_id, span_id, flags, [(key, value)] tracestate).
 type PySpanContext = (u128, u64, u8, Vec<(String, String)>);
 
+/// What `extract` returns of a span context: (trace_id, span_id, flags, tracestate)
+/// with the tracestate as its canonical header (validated, deduplicated, not
+/// truncated): one string instead of a list of pairs, parsed again only if read.
+type PyExtracted = (u128, u64, u8, String);
+
 /// The strings a header value holds.
 fn header_values<'py>(value: Option<&Bound<'py, PyAny>>) -> Vec<Bound<'py, PyString>> {
     let Some(value) = value else {
@@ -72,20 +77,41 @@ fn baggage_from(values: &[Bound<'_, PyString>]) -> Baggage {
 }
 
 /// Extracts (span context or None, [(key, value)] baggage) from the three header values.
-/// Never raises on bad values.
+/// The span context's tracestate is its canonical header. Never raises on bad values.
 #[pyfunction]
 #[pyo3(signature = (traceparent, tracestate=None, baggage=None))]
 fn extract(
     traceparent: Option<&Bound<'_, PyAny>>,
     tracestate: Option<&Bound<'_, PyAny>>,
     baggage: Option<&Bound<'_, PyAny>>,
-) -> (Option<PySpanContext>, Vec<(String, String)>) {
+) -> (Option<PyExtracted>, Vec<(String, String)>) {
     let span_context = span_context_from(&header_values(traceparent), &header_values(tracestate));
-    let baggage = baggage_from(&header_values(baggage))
-        .iter()
-        .map(|m| (m.key.clone(), m.value.clone()))
-        .collect();
-    (span_context.as_ref().map(to_py), baggage)
+    let baggage = match baggage {
+        None => Vec::new(),
+        Some(_) => baggage_from(&header_values(baggage))
+            .iter()
+            .map(|m| (m.key.clone(), m.value.clone()))
+            .collect(),
+    };
+    let extracted = span_context.map(|sc| {
+        let canonical = join_members(&sc.trace_state);
+        (sc.trace_id.to_u128(), sc.span_id.to_u64(), sc.flags.0, canonical)
+    });
+    (extracted, baggage)
+}
+
+/// Members joined as `k=v,k=v`, with no truncation.
+fn join_members(state: &TraceState) -> String {
+    let mut out = String::new();
+    for (key, value) in state.iter() {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
 }
 
 /// The traceparent and tracestate headers for a span context; tracestate is "" when

@@ -27,7 +27,8 @@ pub struct Entry {
 }
 
 /// The token `attach` returns. The `ContextVar` holds these too.
-#[pyclass(frozen, module = "ctxbridge._native")]
+/// A freelist keeps attach/detach from allocating a Python object each time.
+#[pyclass(frozen, freelist = 256, module = "ctxbridge._native")]
 pub struct Token {
     frame: Arc<Frame<Entry>>,
 }
@@ -74,6 +75,11 @@ struct ContextVarSlot<'py> {
     restore: RefCell<Option<Py<PyAny>>>,
     /// The token object `set_head` put in the variable last, for `attach` to return.
     last_set: RefCell<Option<Py<Token>>>,
+    /// The variable's value when `head` read it, so `owns` need not read it again.
+    head_value: RefCell<Option<Py<PyAny>>>,
+    /// After `owns` reset the variable: the frame it now holds (the detached frame's
+    /// parent, current when it was attached).
+    after_reset: RefCell<Option<Option<Arc<Frame<Entry>>>>>,
 }
 
 impl<'py> ContextVarSlot<'py> {
@@ -87,6 +93,8 @@ impl<'py> ContextVarSlot<'py> {
             var,
             restore: RefCell::new(None),
             last_set: RefCell::new(None),
+            head_value: RefCell::new(None),
+            after_reset: RefCell::new(None),
         }
     }
 
@@ -144,14 +152,17 @@ impl Slot<Entry> for ContextVarSlot<'_> {
     }
 
     fn head(&self) -> Option<Arc<Frame<Entry>>> {
-        self.value().and_then(|value| Self::frame_of(&value))
+        let value = self.value();
+        let frame = value.as_ref().and_then(Self::frame_of);
+        *self.head_value.borrow_mut() = value.map(Bound::unbind);
+        frame
     }
 
     fn set_head(&self, head: Option<Arc<Frame<Entry>>>) {
-        if self.restore.borrow_mut().take().is_some() {
+        let after_reset = self.after_reset.borrow_mut().take();
+        if let (Some(now), Some(_)) = (after_reset, self.restore.borrow_mut().take()) {
             // `owns` reset the variable to what it held before the detached frame was
             // attached; when that is the frame to restore, there is nothing to set.
-            let now = self.value().and_then(|value| Self::frame_of(&value));
             let same = match (&now, &head) {
                 (Some(now), Some(head)) => Arc::ptr_eq(now, head),
                 (None, None) => true,
@@ -186,7 +197,10 @@ impl Slot<Entry> for ContextVarSlot<'_> {
         let Some(set_token) = frame.value().set_token.get() else {
             return false;
         };
-        let before = self.value().map(Bound::unbind);
+        let before = match self.head_value.borrow_mut().take() {
+            Some(value) => Some(value),
+            None => self.value().map(Bound::unbind),
+        };
         // SAFETY: `var` is a ContextVar and `set_token` a token it returned.
         let status: c_int = unsafe { ffi::PyContextVar_Reset(self.var, set_token.as_ptr()) };
         if status < 0 {
@@ -197,6 +211,7 @@ impl Slot<Entry> for ContextVarSlot<'_> {
             return false;
         }
         *self.restore.borrow_mut() = Some(before.unwrap_or_else(|| self.py.None()));
+        *self.after_reset.borrow_mut() = Some(frame.parent().cloned());
         true
     }
 }

@@ -38,16 +38,96 @@ _TRACEPARENT = "traceparent"
 _TRACESTATE = "tracestate"
 _BAGGAGE = "baggage"
 _FIELDS = frozenset({_TRACEPARENT, _TRACESTATE, _BAGGAGE})
+_MAX_TRACESTATE_LEN = 512
 
 
 class ValidatedTraceState(TraceState):
     """A ``TraceState`` of members ctxbridge's core already validated under W3C Trace
     Context Level 2. OpenTelemetry Python's own check is Level 1 and would drop keys
-    that Level 2 allows (a leading digit, several ``@``), breaking propagation."""
+    that Level 2 allows (a leading digit, several ``@``), breaking propagation.
+
+    It keeps the canonical header it was made from, so injecting it again costs no
+    encoding, and splits it into members only when they are read.
+    """
 
     def __init__(self, entries: typing.Sequence[typing.Tuple[str, str]] = ()) -> None:
         super().__init__()
-        self._dict = dict(entries)
+        self._members = dict(entries)
+        self._header = ",".join(f"{k}={v}" for k, v in self._members.items())
+
+    @classmethod
+    def _from_header(cls, header: str) -> "ValidatedTraceState":
+        state = cls.__new__(cls)
+        state._header = header
+        return state
+
+    @property  # type: ignore[override]
+    def _dict(self) -> typing.Dict[str, str]:
+        members = self.__dict__.get("_members")
+        if members is None:
+            header = self._header
+            members = dict(_native.parse_tracestate([header])) if header else {}
+            self.__dict__["_members"] = members
+        return members
+
+    @_dict.setter
+    def _dict(self, value: typing.Dict[str, str]) -> None:
+        self.__dict__["_members"] = value
+
+
+_EMPTY_TRACE_STATE = ValidatedTraceState._from_header("")
+
+try:  # OpenTelemetry's own context keys: read the Context (a dict) directly when known.
+    from opentelemetry.baggage import _BAGGAGE_KEY
+    from opentelemetry.trace.propagation import _SPAN_KEY
+except ImportError:  # pragma: no cover - other API versions use the public functions
+    _BAGGAGE_KEY = _SPAN_KEY = None
+_FLAGS = tuple(TraceFlags(value) for value in range(4))  # only 01 and 02 survive parsing
+
+
+def _span_context_fast(trace_id: int, span_id: int, flags: int, trace_state: TraceState) -> SpanContext:
+    # The ids were validated by the core, so SpanContext's own checks are skipped.
+    return tuple.__new__(SpanContext, (trace_id, span_id, True, _FLAGS[flags], trace_state, True))
+
+
+def _span_context_checked(trace_id: int, span_id: int, flags: int, trace_state: TraceState) -> SpanContext:
+    return SpanContext(trace_id, span_id, is_remote=True, trace_flags=_FLAGS[flags], trace_state=trace_state)
+
+
+def _choose_span_context_factory():
+    """Uses the fast path only if it builds exactly what SpanContext() builds."""
+    probe = (0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x00F067AA0BA902B7, 1, _EMPTY_TRACE_STATE)
+    try:
+        fast, checked = _span_context_fast(*probe), _span_context_checked(*probe)
+        same = tuple(fast) == tuple(checked) and fast.is_valid and fast.is_remote and fast.trace_flags == 1
+    except Exception:
+        same = False
+    return _span_context_fast if same else _span_context_checked
+
+
+_make_span_context = _choose_span_context_factory()
+# When the fast path is exact, a SpanContext is read as the plain tuple it is:
+# (trace_id, span_id, is_remote, trace_flags, trace_state, is_valid).
+_TUPLE_LAYOUT = _make_span_context is _span_context_fast
+
+
+def _span_fields(context: Context):
+    """(trace_id, span_id, trace_flags, trace_state, is_valid) of the span in context."""
+    span = context.get(_SPAN_KEY) if _SPAN_KEY is not None else get_current_span(context)
+    if span is None:
+        return None
+    span_context = span.get_span_context()
+    if _TUPLE_LAYOUT and type(span_context) is SpanContext:
+        trace_id, span_id, _remote, flags, trace_state, valid = span_context
+        return trace_id, span_id, flags, trace_state, valid
+    return (span_context.trace_id, span_context.span_id, span_context.trace_flags,
+            span_context.trace_state, span_context.is_valid)
+
+
+def _baggage_entries(context: Context):
+    if _BAGGAGE_KEY is not None:
+        return context.get(_BAGGAGE_KEY)
+    return otel_baggage.get_all(context)
 
 
 class CtxbridgePropagator(TextMapPropagator):
@@ -64,26 +144,19 @@ class CtxbridgePropagator(TextMapPropagator):
         try:
             if getter is default_getter and type(carrier) is dict:
                 # The default getter on a dict is a plain lookup: skip three Python calls.
-                headers = (carrier.get(_TRACEPARENT), carrier.get(_TRACESTATE), carrier.get(_BAGGAGE))
+                span, baggage = _native.extract(carrier.get(_TRACEPARENT), carrier.get(_TRACESTATE), carrier.get(_BAGGAGE))
             else:
-                headers = (
+                span, baggage = _native.extract(
                     getter.get(carrier, _TRACEPARENT),
                     getter.get(carrier, _TRACESTATE),
                     getter.get(carrier, _BAGGAGE),
                 )
-            span, baggage = _native.extract(*headers)
         except Exception:  # a getter that fails is a bad carrier: keep the context
             return context
         if span is not None:
             trace_id, span_id, flags, trace_state = span
-            span_context = SpanContext(
-                trace_id,
-                span_id,
-                is_remote=True,
-                trace_flags=TraceFlags(flags),
-                trace_state=ValidatedTraceState(trace_state),
-            )
-            context = set_span_in_context(NonRecordingSpan(span_context), context)
+            state = ValidatedTraceState._from_header(trace_state) if trace_state else _EMPTY_TRACE_STATE
+            context = set_span_in_context(NonRecordingSpan(_make_span_context(trace_id, span_id, flags, state)), context)
         for key, value in baggage:
             context = otel_baggage.set_baggage(key, value, context)
         return context
@@ -94,28 +167,37 @@ class CtxbridgePropagator(TextMapPropagator):
         context: typing.Optional[Context] = None,
         setter: Setter[CarrierT] = default_setter,
     ) -> None:
-        span_context = get_current_span(context).get_span_context()
-        fast = setter is default_setter and isinstance(carrier, dict)
-        if span_context.is_valid:
-            trace_state = span_context.trace_state
-            traceparent, tracestate = _native.inject_trace(
-                span_context.trace_id,
-                span_context.span_id,
-                span_context.trace_flags,
-                list(trace_state.items()) if trace_state else [],
-            )
-            if fast:
-                carrier[_TRACEPARENT] = traceparent
-            else:
-                setter.set(carrier, _TRACEPARENT, traceparent)
-            if tracestate:
-                setter.set(carrier, _TRACESTATE, tracestate)
-        entries = otel_baggage.get_all(context)
+        if context is None:
+            context = get_current()
+        if setter is default_setter and isinstance(carrier, dict):
+            set_header = carrier.__setitem__
+        else:
+            def set_header(key: str, value: str) -> None:
+                setter.set(carrier, key, value)
+        fields = _span_fields(context)
+        if fields is not None and fields[4]:
+            trace_id, span_id, flags, trace_state, _valid = fields
+            set_header(_TRACEPARENT, _native.format_traceparent(trace_id, span_id, flags))
+            header = getattr(trace_state, "_header", None)
+            if header is None or len(header) > _MAX_TRACESTATE_LEN:
+                header = _encode_tracestate(trace_state) if trace_state else ""
+            if header:
+                set_header(_TRACESTATE, header)
+        entries = _baggage_entries(context)
         if entries:
             header = _native.inject_baggage([(str(k), str(v)) for k, v in entries.items()])
             if header:
-                setter.set(carrier, _BAGGAGE, header)
+                set_header(_BAGGAGE, header)
 
     @property
     def fields(self) -> typing.Set[str]:
         return set(_FIELDS)
+
+
+def _encode_tracestate(trace_state: TraceState) -> str:
+    """The header for any TraceState, truncated to 512 characters by dropping whole
+    members; "" when a member cannot be carried."""
+    try:
+        return _native.encode_tracestate(list(trace_state.items()))
+    except ValueError:
+        return ""
