@@ -72,10 +72,17 @@ fn encode_tracestate(members: Vec<(String, String)>) -> PyResult<String> {
 /// Sets `key` in a tracestate (it moves to the front; past 32 members the right-most
 /// is dropped) and returns the members. Raises ValueError for an invalid key or value.
 #[pyfunction]
-fn tracestate_set(members: Vec<(String, String)>, key: &str, value: &str) -> PyResult<Vec<(String, String)>> {
+fn tracestate_set(
+    members: Vec<(String, String)>,
+    key: &str,
+    value: &str,
+) -> PyResult<Vec<(String, String)>> {
     let mut state = TraceState::from_members(members).map_err(value_error)?;
     state.insert(key, value).map_err(value_error)?;
-    Ok(state.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
+    Ok(state
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
 }
 
 /// Removes `key` from a tracestate and returns the members.
@@ -83,7 +90,10 @@ fn tracestate_set(members: Vec<(String, String)>, key: &str, value: &str) -> PyR
 fn tracestate_delete(members: Vec<(String, String)>, key: &str) -> PyResult<Vec<(String, String)>> {
     let mut state = TraceState::from_members(members).map_err(value_error)?;
     state.remove(key);
-    Ok(state.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
+    Ok(state
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
 }
 
 /// Parses one baggage header strictly: the first malformed member raises ValueError.

@@ -17,7 +17,7 @@ type PySpanContext = (u128, u64, u8, Vec<(String, String)>);
 /// What `extract` returns of a span context: (trace_id, span_id, flags, tracestate)
 /// with the tracestate as its canonical header (validated, deduplicated, not
 /// truncated): one string instead of a list of pairs, parsed again only if read.
-type PyExtracted = (u128, u64, u8, String);
+type PyExtracted<'py> = (u128, u64, u8, Bound<'py, PyString>);
 
 /// The strings a header value holds.
 fn header_values<'py>(value: Option<&Bound<'py, PyAny>>) -> Vec<Bound<'py, PyString>> {
@@ -80,12 +80,30 @@ fn baggage_from(values: &[Bound<'_, PyString>]) -> Baggage {
 /// The span context's tracestate is its canonical header. Never raises on bad values.
 #[pyfunction]
 #[pyo3(signature = (traceparent, tracestate=None, baggage=None))]
-fn extract(
-    traceparent: Option<&Bound<'_, PyAny>>,
-    tracestate: Option<&Bound<'_, PyAny>>,
-    baggage: Option<&Bound<'_, PyAny>>,
-) -> (Option<PyExtracted>, Vec<(String, String)>) {
-    let span_context = span_context_from(&header_values(traceparent), &header_values(tracestate));
+fn extract<'py>(
+    py: Python<'py>,
+    traceparent: Option<&Bound<'py, PyAny>>,
+    tracestate: Option<&Bound<'py, PyAny>>,
+    baggage: Option<&Bound<'py, PyAny>>,
+) -> (Option<PyExtracted<'py>>, Vec<(String, String)>) {
+    let traceparent = header_values(traceparent);
+    let tracestate = header_values(tracestate);
+    // The usual case: one tracestate header already in canonical form. Hand the
+    // caller's string back rather than parse it into members and join them again.
+    let canonical = match tracestate.as_slice() {
+        [single]
+            if single
+                .to_str()
+                .is_ok_and(ctxbridge_core::tracestate::is_canonical) =>
+        {
+            Some(single.clone())
+        }
+        _ => None,
+    };
+    let span_context = match &canonical {
+        Some(_) => span_context_from(&traceparent, &[]),
+        None => span_context_from(&traceparent, &tracestate),
+    };
     let baggage = match baggage {
         None => Vec::new(),
         Some(_) => baggage_from(&header_values(baggage))
@@ -94,8 +112,13 @@ fn extract(
             .collect(),
     };
     let extracted = span_context.map(|sc| {
-        let canonical = join_members(&sc.trace_state);
-        (sc.trace_id.to_u128(), sc.span_id.to_u64(), sc.flags.0, canonical)
+        let state = canonical.unwrap_or_else(|| PyString::new(py, &join_members(&sc.trace_state)));
+        (
+            sc.trace_id.to_u128(),
+            sc.span_id.to_u64(),
+            sc.flags.0,
+            state,
+        )
     });
     (extracted, baggage)
 }

@@ -160,6 +160,35 @@ impl TraceState {
     }
 }
 
+/// Whether `header` is already exactly what parsing and re-encoding it would give
+/// (every member valid, no optional whitespace or empty members, no repeated key, at
+/// most 32 members, at most 512 characters). Allocates nothing: it lets a binding hand
+/// back the caller's own string instead of building an equal one.
+pub fn is_canonical(header: &str) -> bool {
+    if header.is_empty() {
+        return true;
+    }
+    if header.len() > MAX_ENCODED_LEN {
+        return false;
+    }
+    let mut keys: [&str; MAX_MEMBERS] = [""; MAX_MEMBERS];
+    let mut count = 0;
+    for member in header.split(',') {
+        if count == MAX_MEMBERS || member.is_empty() || trim_ows(member).len() != member.len() {
+            return false;
+        }
+        let Ok((key, _)) = split_member(member) else {
+            return false;
+        };
+        if keys[..count].contains(&key) {
+            return false;
+        }
+        keys[count] = key;
+        count += 1;
+    }
+    true
+}
+
 /// Length of members joined by commas.
 fn encoded_len(lengths: impl Iterator<Item = usize>) -> usize {
     let (sum, count) = lengths.fold((0usize, 0usize), |(sum, count), len| (sum + len, count + 1));

@@ -114,6 +114,16 @@ fn tracestate_vectors() {
             name(case)
         );
 
+        // A single header is canonical exactly when re-encoding it changes nothing.
+        if let [header] = headers.as_slice() {
+            let canonical = ctxbridge_core::tracestate::is_canonical(header);
+            assert_eq!(
+                canonical,
+                case["valid"] == true && case["encoded"] == header.as_str(),
+                "{}",
+                name(case)
+            );
+        }
         let parsed = TraceState::parse_headers(headers.iter().map(String::as_str));
         match (parsed, case["valid"].as_bool().unwrap()) {
             (Ok(state), true) => assert_eq!(members_json(&state), case["members"]),

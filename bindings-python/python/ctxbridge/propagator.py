@@ -106,28 +106,11 @@ def _choose_span_context_factory():
 
 
 _make_span_context = _choose_span_context_factory()
-# When the fast path is exact, a SpanContext is read as the plain tuple it is:
-# (trace_id, span_id, is_remote, trace_flags, trace_state, is_valid).
+# When the fast path is exact, a SpanContext is built and read as the plain tuple it
+# is: (trace_id, span_id, is_remote, trace_flags, trace_state, is_valid).
 _TUPLE_LAYOUT = _make_span_context is _span_context_fast
-
-
-def _span_fields(context: Context):
-    """(trace_id, span_id, trace_flags, trace_state, is_valid) of the span in context."""
-    span = context.get(_SPAN_KEY) if _SPAN_KEY is not None else get_current_span(context)
-    if span is None:
-        return None
-    span_context = span.get_span_context()
-    if _TUPLE_LAYOUT and type(span_context) is SpanContext:
-        trace_id, span_id, _remote, flags, trace_state, valid = span_context
-        return trace_id, span_id, flags, trace_state, valid
-    return (span_context.trace_id, span_context.span_id, span_context.trace_flags,
-            span_context.trace_state, span_context.is_valid)
-
-
-def _baggage_entries(context: Context):
-    if _BAGGAGE_KEY is not None:
-        return context.get(_BAGGAGE_KEY)
-    return otel_baggage.get_all(context)
+_extract = _native.extract
+_format_traceparent = _native.format_traceparent
 
 
 class CtxbridgePropagator(TextMapPropagator):
@@ -144,9 +127,9 @@ class CtxbridgePropagator(TextMapPropagator):
         try:
             if getter is default_getter and type(carrier) is dict:
                 # The default getter on a dict is a plain lookup: skip three Python calls.
-                span, baggage = _native.extract(carrier.get(_TRACEPARENT), carrier.get(_TRACESTATE), carrier.get(_BAGGAGE))
+                span, baggage = _extract(carrier.get(_TRACEPARENT), carrier.get(_TRACESTATE), carrier.get(_BAGGAGE))
             else:
-                span, baggage = _native.extract(
+                span, baggage = _extract(
                     getter.get(carrier, _TRACEPARENT),
                     getter.get(carrier, _TRACESTATE),
                     getter.get(carrier, _BAGGAGE),
@@ -156,9 +139,18 @@ class CtxbridgePropagator(TextMapPropagator):
         if span is not None:
             trace_id, span_id, flags, trace_state = span
             state = ValidatedTraceState._from_header(trace_state) if trace_state else _EMPTY_TRACE_STATE
-            context = set_span_in_context(NonRecordingSpan(_make_span_context(trace_id, span_id, flags, state)), context)
-        for key, value in baggage:
-            context = otel_baggage.set_baggage(key, value, context)
+            if _TUPLE_LAYOUT:
+                # The core validated the ids: build the tuple SpanContext() would.
+                span_context = tuple.__new__(SpanContext, (trace_id, span_id, True, _FLAGS[flags], state, True))
+            else:
+                span_context = _span_context_checked(trace_id, span_id, flags, state)
+            if _SPAN_KEY is not None:
+                context = Context({**context, _SPAN_KEY: NonRecordingSpan(span_context)})
+            else:
+                context = set_span_in_context(NonRecordingSpan(span_context), context)
+        if baggage:
+            for key, value in baggage:
+                context = otel_baggage.set_baggage(key, value, context)
         return context
 
     def inject(
@@ -174,16 +166,27 @@ class CtxbridgePropagator(TextMapPropagator):
         else:
             def set_header(key: str, value: str) -> None:
                 setter.set(carrier, key, value)
-        fields = _span_fields(context)
-        if fields is not None and fields[4]:
-            trace_id, span_id, flags, trace_state, _valid = fields
-            set_header(_TRACEPARENT, _native.format_traceparent(trace_id, span_id, flags))
-            header = getattr(trace_state, "_header", None)
-            if header is None or len(header) > _MAX_TRACESTATE_LEN:
-                header = _encode_tracestate(trace_state) if trace_state else ""
-            if header:
-                set_header(_TRACESTATE, header)
-        entries = _baggage_entries(context)
+        if _SPAN_KEY is not None:
+            span = context.get(_SPAN_KEY)
+            span_context = span.get_span_context() if span is not None else None
+        else:
+            span_context = get_current_span(context).get_span_context()
+        if span_context is not None:
+            if _TUPLE_LAYOUT and type(span_context) is SpanContext:
+                trace_id, span_id, _remote, flags, trace_state, valid = span_context
+            else:
+                trace_id, span_id, flags = span_context.trace_id, span_context.span_id, span_context.trace_flags
+                trace_state, valid = span_context.trace_state, span_context.is_valid
+            if valid:
+                set_header(_TRACEPARENT, _format_traceparent(trace_id, span_id, flags))
+                header = getattr(trace_state, "_header", None)
+                if header is None:
+                    header = _cached_header(trace_state)
+                elif len(header) > _MAX_TRACESTATE_LEN:
+                    header = _encode_tracestate(trace_state)
+                if header:
+                    set_header(_TRACESTATE, header)
+        entries = context.get(_BAGGAGE_KEY) if _BAGGAGE_KEY is not None else otel_baggage.get_all(context)
         if entries:
             header = _native.inject_baggage([(str(k), str(v)) for k, v in entries.items()])
             if header:
@@ -192,6 +195,19 @@ class CtxbridgePropagator(TextMapPropagator):
     @property
     def fields(self) -> typing.Set[str]:
         return set(_FIELDS)
+
+
+def _cached_header(trace_state: TraceState) -> str:
+    """The header of any TraceState, computed once per instance: a TraceState is
+    immutable, and a service injects the same one into every outgoing request."""
+    header = trace_state.__dict__.get("_ctxbridge_header") if hasattr(trace_state, "__dict__") else None
+    if header is None:
+        header = _encode_tracestate(trace_state) if trace_state else ""
+        try:
+            trace_state._ctxbridge_header = header  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+    return header
 
 
 def _encode_tracestate(trace_state: TraceState) -> str:
