@@ -172,8 +172,7 @@ pub fn is_canonical(header: &str) -> bool {
         return false;
     }
     let mut keys: [&str; MAX_MEMBERS] = [""; MAX_MEMBERS];
-    let mut count = 0;
-    for member in header.split(',') {
+    for (count, member) in header.split(',').enumerate() {
         if count == MAX_MEMBERS || member.is_empty() || trim_ows(member).len() != member.len() {
             return false;
         }
@@ -184,7 +183,6 @@ pub fn is_canonical(header: &str) -> bool {
             return false;
         }
         keys[count] = key;
-        count += 1;
     }
     true
 }
