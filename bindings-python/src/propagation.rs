@@ -137,30 +137,6 @@ fn join_members(state: &TraceState) -> String {
     out
 }
 
-/// The traceparent and tracestate headers for a span context; tracestate is "" when
-/// empty or invalid (members OpenTelemetry accepted but W3C cannot carry are dropped).
-#[pyfunction]
-fn inject_trace(
-    trace_id: u128,
-    span_id: u64,
-    flags: u8,
-    tracestate: Vec<(String, String)>,
-) -> (String, String) {
-    let traceparent = ctxbridge_core::format_traceparent(
-        ctxbridge_core::TraceId::from_u128(trace_id),
-        ctxbridge_core::SpanId::from_u64(span_id),
-        TraceFlags(flags),
-    );
-    let state = if tracestate.is_empty() {
-        String::new()
-    } else {
-        TraceState::from_members(tracestate)
-            .map(|s| s.header())
-            .unwrap_or_default()
-    };
-    (traceparent.as_str().to_owned(), state)
-}
-
 /// The baggage header for (key, value) pairs; members W3C cannot carry are skipped.
 #[pyfunction]
 fn inject_baggage(members: Vec<(String, String)>) -> String {
@@ -219,7 +195,6 @@ fn resume(
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
-    m.add_function(wrap_pyfunction!(inject_trace, m)?)?;
     m.add_function(wrap_pyfunction!(inject_baggage, m)?)?;
     m.add_function(wrap_pyfunction!(resume, m)?)?;
     Ok(())

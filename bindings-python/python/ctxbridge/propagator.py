@@ -32,7 +32,7 @@ from opentelemetry.trace import (
 
 from . import _native
 
-__all__ = ["CtxbridgePropagator", "ValidatedTraceState"]
+__all__ = ["CtxbridgePropagator", "ValidatedTraceState", "remote_span_context"]
 
 _TRACEPARENT = "traceparent"
 _TRACESTATE = "tracestate"
@@ -86,7 +86,7 @@ _FLAGS = tuple(TraceFlags(value) for value in range(4))  # only 01 and 02 surviv
 
 
 def _span_context_fast(trace_id: int, span_id: int, flags: int, trace_state: TraceState) -> SpanContext:
-    # The ids were validated by the core, so SpanContext's own checks are skipped.
+    # The core validated the ids: build the tuple SpanContext() would, without its checks.
     return tuple.__new__(SpanContext, (trace_id, span_id, True, _FLAGS[flags], trace_state, True))
 
 
@@ -94,21 +94,20 @@ def _span_context_checked(trace_id: int, span_id: int, flags: int, trace_state: 
     return SpanContext(trace_id, span_id, is_remote=True, trace_flags=_FLAGS[flags], trace_state=trace_state)
 
 
-def _choose_span_context_factory():
-    """Uses the fast path only if it builds exactly what SpanContext() builds."""
+def _tuple_layout_matches() -> bool:
+    """Whether SpanContext is the tuple (trace_id, span_id, is_remote, trace_flags,
+    trace_state, is_valid), so the fast path builds and reads exactly what the API does."""
     probe = (0x4BF92F3577B34DA6A3CE929D0E0E4736, 0x00F067AA0BA902B7, 1, _EMPTY_TRACE_STATE)
     try:
         fast, checked = _span_context_fast(*probe), _span_context_checked(*probe)
-        same = tuple(fast) == tuple(checked) and fast.is_valid and fast.is_remote and fast.trace_flags == 1
+        return tuple(fast) == tuple(checked) and fast.is_valid and fast.is_remote and fast.trace_flags == 1
     except Exception:
-        same = False
-    return _span_context_fast if same else _span_context_checked
+        return False
 
 
-_make_span_context = _choose_span_context_factory()
-# When the fast path is exact, a SpanContext is built and read as the plain tuple it
-# is: (trace_id, span_id, is_remote, trace_flags, trace_state, is_valid).
-_TUPLE_LAYOUT = _make_span_context is _span_context_fast
+_TUPLE_LAYOUT = _tuple_layout_matches()
+#: Builds the remote SpanContext of ids the core already validated.
+remote_span_context = _span_context_fast if _TUPLE_LAYOUT else _span_context_checked
 _extract = _native.extract
 _format_traceparent = _native.format_traceparent
 
@@ -139,8 +138,7 @@ class CtxbridgePropagator(TextMapPropagator):
         if span is not None:
             trace_id, span_id, flags, trace_state = span
             state = ValidatedTraceState._from_header(trace_state) if trace_state else _EMPTY_TRACE_STATE
-            if _TUPLE_LAYOUT:
-                # The core validated the ids: build the tuple SpanContext() would.
+            if _TUPLE_LAYOUT:  # inlined remote_span_context: this is the hot path
                 span_context = tuple.__new__(SpanContext, (trace_id, span_id, True, _FLAGS[flags], state, True))
             else:
                 span_context = _span_context_checked(trace_id, span_id, flags, state)

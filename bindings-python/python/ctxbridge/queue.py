@@ -16,11 +16,11 @@ from typing import Dict, Iterator, Mapping, MutableMapping, Optional, Sequence, 
 from opentelemetry import baggage as otel_baggage
 from opentelemetry import trace
 from opentelemetry.context.context import Context
-from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind, TraceFlags
+from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 
 from . import _native
 from .handoff import attach, detach
-from .propagator import CtxbridgePropagator, ValidatedTraceState
+from .propagator import CtxbridgePropagator, ValidatedTraceState, remote_span_context
 
 __all__ = ["Resume", "decide", "inject", "resume"]
 
@@ -60,7 +60,7 @@ def _instant(value: Instant) -> float:
 
 def _span_context(span: Tuple[int, int, int, Sequence[Tuple[str, str]]]) -> SpanContext:
     trace_id, span_id, flags, trace_state = span
-    return SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(flags), trace_state=ValidatedTraceState(trace_state))
+    return remote_span_context(trace_id, span_id, flags, ValidatedTraceState(trace_state))
 
 
 def decide(
