@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ctxbridge_core::queue::{resume_at, Parent};
-use ctxbridge_core::{Baggage, SpanContext, TraceFlags, TraceState};
+use ctxbridge_core::{Baggage, SpanContext, TraceState};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
