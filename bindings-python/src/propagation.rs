@@ -112,7 +112,7 @@ fn extract<'py>(
             .collect(),
     };
     let extracted = span_context.map(|sc| {
-        let state = canonical.unwrap_or_else(|| PyString::new(py, &join_members(&sc.trace_state)));
+        let state = canonical.unwrap_or_else(|| PyString::new(py, &sc.trace_state.canonical()));
         (
             sc.trace_id.to_u128(),
             sc.span_id.to_u64(),
@@ -121,20 +121,6 @@ fn extract<'py>(
         )
     });
     (extracted, baggage)
-}
-
-/// Members joined as `k=v,k=v`, with no truncation.
-fn join_members(state: &TraceState) -> String {
-    let mut out = String::new();
-    for (key, value) in state.iter() {
-        if !out.is_empty() {
-            out.push(',');
-        }
-        out.push_str(key);
-        out.push('=');
-        out.push_str(value);
-    }
-    out
 }
 
 /// The baggage header for (key, value) pairs; members W3C cannot carry are skipped.

@@ -127,6 +127,23 @@ impl TraceState {
         self.members.is_empty()
     }
 
+    /// Every member as `key=value`, joined by `,`, with no truncation: the canonical
+    /// form, which [`TraceState::parse`] reads back to the same tracestate.
+    pub fn canonical(&self) -> String {
+        let mut out = String::with_capacity(encoded_len(
+            self.members.iter().map(|(k, v)| k.len() + 1 + v.len()),
+        ));
+        for (key, value) in &self.members {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(key);
+            out.push('=');
+            out.push_str(value);
+        }
+        out
+    }
+
     /// The header value, at most 512 characters: members longer than 128 characters are
     /// dropped first (right-most first), then members from the right, until it fits.
     pub fn header(&self) -> String {

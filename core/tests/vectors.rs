@@ -124,6 +124,13 @@ fn tracestate_vectors() {
                 name(case)
             );
         }
+        let canonical = span_context.trace_state.canonical();
+        assert_eq!(
+            TraceState::parse(&canonical).unwrap(),
+            span_context.trace_state,
+            "{}",
+            name(case)
+        );
         let parsed = TraceState::parse_headers(headers.iter().map(String::as_str));
         match (parsed, case["valid"].as_bool().unwrap()) {
             (Ok(state), true) => assert_eq!(members_json(&state), case["members"]),

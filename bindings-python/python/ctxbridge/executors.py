@@ -54,27 +54,27 @@ class ProcessPoolExecutor(futures.ProcessPoolExecutor):
         return super().submit(_run_from_carrier, carrier, fn, args, kwargs)
 
 
-class Thread(threading.Thread):
+class _RunsInContextAtStart:
+    """For ``threading`` classes: capture at ``start()``, run ``run()`` in the capture."""
+
+    _ctxbridge_snapshot: Snapshot
+    _ctxbridge_base: type  # the threading class whose start/run this wraps
+
+    def start(self) -> None:
+        self._ctxbridge_snapshot = capture()
+        _original(self._ctxbridge_base.start)(self)
+
+    def run(self) -> None:
+        run_in(self._ctxbridge_snapshot, _original(self._ctxbridge_base.run), self)
+
+
+class Thread(_RunsInContextAtStart, threading.Thread):
     """``threading.Thread`` whose ``run`` happens in the context current at ``start()``."""
 
-    _ctxbridge_snapshot: Snapshot
-
-    def start(self) -> None:
-        self._ctxbridge_snapshot = capture()
-        _original(threading.Thread.start)(self)
-
-    def run(self) -> None:
-        run_in(self._ctxbridge_snapshot, _original(threading.Thread.run), self)
+    _ctxbridge_base = threading.Thread
 
 
-class Timer(threading.Timer):
+class Timer(_RunsInContextAtStart, threading.Timer):
     """``threading.Timer`` whose function runs in the context current at ``start()``."""
 
-    _ctxbridge_snapshot: Snapshot
-
-    def start(self) -> None:
-        self._ctxbridge_snapshot = capture()
-        _original(threading.Thread.start)(self)
-
-    def run(self) -> None:
-        run_in(self._ctxbridge_snapshot, _original(threading.Timer.run), self)
+    _ctxbridge_base = threading.Timer
