@@ -109,6 +109,7 @@ _TUPLE_LAYOUT = _tuple_layout_matches()
 #: Builds the remote SpanContext of ids the core already validated.
 remote_span_context = _span_context_fast if _TUPLE_LAYOUT else _span_context_checked
 _extract = _native.extract
+_new_object = object.__new__
 _format_traceparent = _native.format_traceparent
 
 
@@ -137,13 +138,18 @@ class CtxbridgePropagator(TextMapPropagator):
             return context
         if span is not None:
             trace_id, span_id, flags, trace_state = span
-            state = ValidatedTraceState._from_header(trace_state) if trace_state else _EMPTY_TRACE_STATE
+            if trace_state:
+                state = _new_object(ValidatedTraceState)  # ValidatedTraceState._from_header, inlined
+                state._header = trace_state
+            else:
+                state = _EMPTY_TRACE_STATE
             if _TUPLE_LAYOUT:  # inlined remote_span_context: this is the hot path
                 span_context = tuple.__new__(SpanContext, (trace_id, span_id, True, _FLAGS[flags], state, True))
             else:
                 span_context = _span_context_checked(trace_id, span_id, flags, state)
             if _SPAN_KEY is not None:
-                context = Context({**context, _SPAN_KEY: NonRecordingSpan(span_context)})
+                span_value = NonRecordingSpan(span_context)
+                context = Context({**context, _SPAN_KEY: span_value} if context else {_SPAN_KEY: span_value})
             else:
                 context = set_span_in_context(NonRecordingSpan(span_context), context)
         if baggage:
