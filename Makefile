@@ -56,9 +56,10 @@ python: venv
 test-python: python
 	cd bindings-python && ../$(PYTHON) -m pytest -q
 
-lint:
+lint: venv
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
+	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
 
 demo: demo-rust demo-python
 

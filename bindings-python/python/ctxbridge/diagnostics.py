@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import types
+import typing
 from typing import Dict
 
 from . import _native
@@ -53,7 +55,7 @@ def get_mode() -> str:
 def _caller_site() -> str:
     """file:line of the first frame outside ctxbridge, OpenTelemetry and the stdlib
     machinery that runs tasks: the user code that made the misuse."""
-    frame = sys._getframe(1)
+    frame: typing.Optional[types.FrameType] = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not any(part in filename for part in _SKIPPED_PARTS):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from concurrent import futures
-from typing import Any, Callable, Dict, Tuple, TypeVar
+from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from opentelemetry.context.context import Context
 
@@ -58,7 +58,7 @@ class _RunsInContextAtStart:
     """For ``threading`` classes: capture at ``start()``, run ``run()`` in the capture."""
 
     _ctxbridge_snapshot: Snapshot
-    _ctxbridge_base: type  # the threading class whose start/run this wraps
+    _ctxbridge_base: Type[threading.Thread]  # the threading class whose start/run this wraps
 
     def start(self) -> None:
         self._ctxbridge_snapshot = capture()

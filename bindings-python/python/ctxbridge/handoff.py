@@ -50,14 +50,14 @@ def _runtime_is_ctxbridge() -> bool:
     return isinstance(getattr(otel_context, "_RUNTIME_CONTEXT", None), CtxbridgeRuntimeContext)
 
 
-def attach(context: Context) -> object:
+def attach(context: Context) -> Any:
     """Makes ``context`` current and returns a token for :func:`detach`."""
     if _runtime_is_ctxbridge():
         return _native.attach(context)
     return otel_context.attach(context)
 
 
-def detach(token: object) -> None:
+def detach(token: Any) -> None:
     """Undoes :func:`attach`. A misuse is counted and reported under the mode (in
     ``strict`` mode it raises :class:`ctxbridge.MisuseError`).
 

@@ -23,6 +23,7 @@ from opentelemetry.propagators.textmap import (
 )
 from opentelemetry.trace import (
     NonRecordingSpan,
+    Span,
     SpanContext,
     TraceFlags,
     TraceState,
@@ -77,6 +78,8 @@ class ValidatedTraceState(TraceState):
 
 _EMPTY_TRACE_STATE = ValidatedTraceState._from_header("")
 
+_BAGGAGE_KEY: typing.Optional[str]
+_SPAN_KEY: typing.Optional[str]
 try:  # OpenTelemetry's own context keys: read the Context (a dict) directly when known.
     from opentelemetry.baggage import _BAGGAGE_KEY
     from opentelemetry.trace.propagation import _SPAN_KEY
@@ -127,7 +130,8 @@ class CtxbridgePropagator(TextMapPropagator):
         try:
             if getter is default_getter and type(carrier) is dict:
                 # The default getter on a dict is a plain lookup: skip three Python calls.
-                span, baggage = _extract(carrier.get(_TRACEPARENT), carrier.get(_TRACESTATE), carrier.get(_BAGGAGE))
+                headers = typing.cast(typing.Dict[str, typing.Any], carrier)
+                span, baggage = _extract(headers.get(_TRACEPARENT), headers.get(_TRACESTATE), headers.get(_BAGGAGE))
             else:
                 span, baggage = _extract(
                     getter.get(carrier, _TRACEPARENT),
@@ -170,8 +174,9 @@ class CtxbridgePropagator(TextMapPropagator):
         else:
             def set_header(key: str, value: str) -> None:
                 setter.set(carrier, key, value)
+        span_context: typing.Optional[SpanContext]
         if _SPAN_KEY is not None:
-            span = context.get(_SPAN_KEY)
+            span = typing.cast(typing.Optional[Span], context.get(_SPAN_KEY))
             span_context = span.get_span_context() if span is not None else None
         else:
             span_context = get_current_span(context).get_span_context()
@@ -190,7 +195,10 @@ class CtxbridgePropagator(TextMapPropagator):
                     header = _encode_tracestate(trace_state)
                 if header:
                     set_header(_TRACESTATE, header)
-        entries = context.get(_BAGGAGE_KEY) if _BAGGAGE_KEY is not None else otel_baggage.get_all(context)
+        entries = typing.cast(
+            typing.Optional[typing.Mapping[str, object]],
+            context.get(_BAGGAGE_KEY) if _BAGGAGE_KEY is not None else otel_baggage.get_all(context),
+        )
         if entries:
             header = _native.inject_baggage([(str(k), str(v)) for k, v in entries.items()])
             if header:

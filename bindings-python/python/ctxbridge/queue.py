@@ -16,6 +16,7 @@ from typing import Dict, Iterator, Mapping, MutableMapping, Optional, Sequence, 
 from opentelemetry import baggage as otel_baggage
 from opentelemetry import trace
 from opentelemetry.context.context import Context
+from opentelemetry.util.types import Attributes
 from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 
 from . import _native
@@ -82,9 +83,9 @@ def decide(
     )
     context = Context()
     links: Tuple[Link, ...] = ()
-    if kind == "child":
+    if span is not None and kind == "child":
         context = trace.set_span_in_context(NonRecordingSpan(_span_context(span)), context)
-    elif kind == "root_with_link":
+    elif span is not None and kind == "root_with_link":
         links = (Link(_span_context(span)),)
     values = {key: value for key, value, _properties in members}
     for key, value in values.items():
@@ -101,7 +102,7 @@ def resume(
     name: str = "process",
     tracer: Optional[trace.Tracer] = None,
     kind: SpanKind = SpanKind.CONSUMER,
-    attributes: Optional[Dict[str, object]] = None,
+    attributes: Optional[Attributes] = None,
     now: Optional[Instant] = None,
 ) -> Iterator[trace.Span]:
     """Starts the consumer span as current, as a child of the producer or as a new root

@@ -27,6 +27,7 @@ class CtxbridgeRuntimeContext(_RuntimeContext):
     OpenTelemetry's ``context.attach`` costs one native call.
     """
 
-    attach = staticmethod(_native.attach)
+    # Its tokens are ctxbridge's own, not contextvars.Token: hence the ignores.
+    attach = staticmethod(_native.attach)  # type: ignore[assignment]
     get_current = staticmethod(_native.get_current)
-    detach = staticmethod(_native.detach)
+    detach = staticmethod(_native.detach)  # type: ignore[assignment]
