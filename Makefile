@@ -18,12 +18,12 @@ C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
 
-.PHONY: all test test-rust test-c test-python python venv lint demo demo-rust demo-python \
+.PHONY: all test test-rust test-c test-python test-node node python venv lint demo demo-rust demo-python \
 	bench bench-rust bench-python header fuzz conformance clean
 
 all: test
 
-test: test-rust test-c test-python
+test: test-rust test-c test-python test-node
 
 ## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
 test-rust:
@@ -55,6 +55,13 @@ python: venv
 
 test-python: python
 	cd bindings-python && ../$(PYTHON) -m pytest -q
+
+## Node: installs the dev dependencies and builds the addon from source (debug).
+node:
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+
+test-node: node
+	cd bindings-node && npm test
 
 lint: venv
 	$(CARGO) fmt --all -- --check

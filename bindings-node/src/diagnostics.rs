@@ -1,0 +1,50 @@
+//! Diagnostics counters and the mode, readable from JavaScript.
+
+use ctxbridge_core::scope::{self, Mode};
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+/// The counters (process-wide, shared with every binding in the process).
+#[napi(object)]
+pub struct Stats {
+    pub attached: i64,
+    pub detached: i64,
+    pub out_of_order: i64,
+    pub double_detach: i64,
+    pub wrong_scope: i64,
+    pub leaked: i64,
+}
+
+#[napi]
+pub fn stats() -> Stats {
+    let s = scope::stats();
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    Stats {
+        attached: n(s.attached),
+        detached: n(s.detached),
+        out_of_order: n(s.out_of_order),
+        double_detach: n(s.double_detach),
+        wrong_scope: n(s.wrong_scope),
+        leaked: n(s.leaked),
+    }
+}
+
+#[napi]
+pub fn reset_stats() {
+    scope::reset_stats();
+}
+
+/// Sets the mode: "off", "warn" or "strict".
+#[napi]
+pub fn set_mode(mode: String) -> Result<()> {
+    scope::set_mode(
+        mode.parse::<Mode>()
+            .map_err(|e| Error::new(Status::InvalidArg, e))?,
+    );
+    Ok(())
+}
+
+#[napi]
+pub fn get_mode() -> String {
+    scope::mode().id().to_owned()
+}

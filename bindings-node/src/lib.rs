@@ -1,0 +1,8 @@
+//! The N-API addon behind the `ctxbridge` npm package: W3C codecs and the propagator's
+//! work in one call each way. The context manager's `active()`/`with()` stay in
+//! JavaScript on `AsyncLocalStorage` (DESIGN section 6); this addon is where the rules
+//! live. Values cross as strings and numbers, few per call.
+
+mod codecs;
+mod diagnostics;
+mod propagation;

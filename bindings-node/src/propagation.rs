@@ -1,0 +1,94 @@
+//! The propagator's work in one native call each way. Header values come as a string
+//! or an array of strings (a repeated header); the JavaScript side never lets a
+//! conversion error escape `extract`.
+
+use ctxbridge_core::carrier::{extract_baggage, extract_span_context};
+use ctxbridge_core::{tracestate, Baggage, TraceState};
+use napi::bindgen_prelude::Either;
+use napi_derive::napi;
+
+/// What `extract` found: a span context when `traceId` is set, and baggage pairs.
+#[napi(object)]
+pub struct Extracted {
+    pub trace_id: Option<String>,
+    pub span_id: Option<String>,
+    pub trace_flags: u32,
+    /// The tracestate in canonical form (validated, deduplicated, not truncated).
+    pub trace_state: String,
+    /// `[key, value]` pairs, values decoded.
+    pub baggage: Vec<Vec<String>>,
+}
+
+type HeaderValue = Option<Either<String, Vec<String>>>;
+
+fn values(value: &HeaderValue) -> Vec<&str> {
+    match value {
+        None => Vec::new(),
+        Some(Either::A(single)) => vec![single.as_str()],
+        Some(Either::B(many)) => many.iter().map(String::as_str).collect(),
+    }
+}
+
+/// Extracts the span context and baggage of three header values. Never throws on
+/// bad header values (only on values that are neither strings nor arrays of them).
+#[napi]
+pub fn extract(
+    traceparent: HeaderValue,
+    tracestate: HeaderValue,
+    baggage: HeaderValue,
+) -> Extracted {
+    let carrier: Vec<(&str, &str)> = [
+        ("traceparent", &traceparent),
+        ("tracestate", &tracestate),
+        ("baggage", &baggage),
+    ]
+    .into_iter()
+    .flat_map(|(name, value)| values(value).into_iter().map(move |v| (name, v)))
+    .collect();
+    let span_context = extract_span_context(&carrier);
+    let baggage = extract_baggage(&carrier)
+        .iter()
+        .map(|m| vec![m.key.clone(), m.value.clone()])
+        .collect();
+    match span_context {
+        Some(sc) => Extracted {
+            trace_id: Some(sc.trace_id.to_hex()),
+            span_id: Some(sc.span_id.to_hex()),
+            trace_flags: u32::from(sc.flags.0),
+            trace_state: sc.trace_state.canonical(),
+            baggage,
+        },
+        None => Extracted {
+            trace_id: None,
+            span_id: None,
+            trace_flags: 0,
+            trace_state: String::new(),
+            baggage,
+        },
+    }
+}
+
+/// The tracestate header to send for a serialized tracestate: itself when already
+/// canonical and short enough, else re-encoded (truncated to 512 characters); "" when
+/// it is not valid W3C tracestate.
+#[napi]
+pub fn outgoing_tracestate(serialized: String) -> String {
+    if tracestate::is_canonical(&serialized) {
+        return serialized;
+    }
+    TraceState::parse(&serialized)
+        .map(|s| s.header())
+        .unwrap_or_default()
+}
+
+/// The baggage header for `[key, value]` pairs; members W3C cannot carry are skipped.
+#[napi]
+pub fn outgoing_baggage(pairs: Vec<Vec<String>>) -> String {
+    let mut baggage = Baggage::default();
+    for pair in &pairs {
+        if let [key, value] = pair.as_slice() {
+            let _ = baggage.insert(key, value);
+        }
+    }
+    baggage.header()
+}

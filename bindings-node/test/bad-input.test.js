@@ -1,0 +1,52 @@
+'use strict';
+// Bad input never crashes: the propagator returns the context it was given; explicit
+// parses throw an Error naming the rule.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { ROOT_CONTEXT, createContextKey } = require('@opentelemetry/api');
+
+const ctxbridge = require('..');
+
+const propagator = new ctxbridge.CtxbridgePropagator();
+const MARK = createContextKey('mark');
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+test('the propagator returns the given context for bad header values', () => {
+  const given = ROOT_CONTEXT.setValue(MARK, true);
+  for (const carrier of [
+    { traceparent: 42 },
+    { traceparent: { nested: true } },
+    { traceparent: [1, 2, null] },
+    { traceparent: Buffer.from(TRACEPARENT) },
+    { traceparent: '\u0000'.repeat(55) },
+    { traceparent: TRACEPARENT.toUpperCase() },
+    { traceparent: 'ff' + TRACEPARENT.slice(2), tracestate: 7, baggage: Symbol('x') },
+    { baggage: '=;=;,,;'.repeat(1000) },
+  ]) {
+    assert.equal(propagator.extract(given, carrier).getValue(MARK), true);
+  }
+});
+
+test('a getter that throws leaves the context unchanged', () => {
+  const given = ROOT_CONTEXT.setValue(MARK, 1);
+  const throwing = { get() { throw new Error('broken carrier'); }, keys: () => [] };
+  assert.equal(propagator.extract(given, {}, throwing), given);
+});
+
+test('random headers never throw', () => {
+  let seed = 1234;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const alphabet = '0123456789abcdefABCDEF-=,; \t%"\\é\u0000';
+  for (let i = 0; i < 2000; i++) {
+    const header = () => Array.from({ length: Math.floor(random() * 80) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    propagator.extract(ROOT_CONTEXT, { traceparent: header(), tracestate: header(), baggage: header() });
+  }
+});
+
+test('explicit parses throw an Error naming the rule', () => {
+  assert.throws(() => ctxbridge.parseTraceparent(TRACEPARENT.toUpperCase()), { message: /^traceparent\.lowercase_hex:/ });
+  assert.throws(() => ctxbridge.parseTracestate(['a=1,B=2']), { message: /^tracestate\.key:/ });
+  assert.throws(() => ctxbridge.parseBaggage('ok=1,bad'), { message: /^baggage\.member:/ });
+  assert.throws(() => ctxbridge.formatTraceparent('nothex', '00f067aa0ba902b7', 1), { message: /traceId/ });
+  assert.throws(() => ctxbridge.setMode('loud'), { message: /off, warn or strict/ });
+});

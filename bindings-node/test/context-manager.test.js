@@ -1,0 +1,121 @@
+'use strict';
+// The seed's Node pattern and the async boundaries a context manager must follow,
+// with the real @opentelemetry/sdk-trace-base and its InMemorySpanExporter.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { EventEmitter } = require('node:events');
+const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+
+const { CtxbridgeContextManager, CtxbridgePropagator } = require('..');
+
+const manager = new CtxbridgeContextManager().enable();
+context.setGlobalContextManager(manager);
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const tracer = provider.getTracer('order-service');
+
+function finished(name) {
+  const span = exporter.getFinishedSpans().find((s) => s.name === name);
+  assert.ok(span, `no span ${name}`);
+  return span;
+}
+
+function assertChild(childName, parentName) {
+  const child = finished(childName);
+  const parent = finished(parentName);
+  assert.equal(child.spanContext().traceId, parent.spanContext().traceId);
+  assert.equal(child.parentSpanContext?.spanId, parent.spanContext().spanId);
+}
+
+test.beforeEach(() => exporter.reset());
+
+test('the seed pattern: context.bind + setImmediate keeps the parent', async () => {
+  await new Promise((done) => {
+    const span = tracer.startSpan('validate_payment');
+    const ctx = trace.setSpan(context.active(), span);
+    span.end();
+    const boundWorker = context.bind(ctx, () => {
+      tracer.startSpan('background_fulfillment').end();
+      done();
+    });
+    setImmediate(boundWorker);
+  });
+  assertChild('background_fulfillment', 'validate_payment');
+});
+
+test('promises, timers and awaits inside with() keep the parent', async () => {
+  await tracer.startActiveSpan('validate_payment', async (span) => {
+    await Promise.resolve();
+    tracer.startSpan('after-await').end();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    tracer.startSpan('after-timer').end();
+    await new Promise((resolve) => setImmediate(() => {
+      tracer.startSpan('in-immediate').end();
+      resolve();
+    }));
+    span.end();
+  });
+  for (const name of ['after-await', 'after-timer', 'in-immediate']) assertChild(name, 'validate_payment');
+});
+
+test('an EventEmitter bound to a context runs its listeners in it, and removal works', () => {
+  const emitter = new EventEmitter();
+  const span = tracer.startSpan('validate_payment');
+  context.bind(trace.setSpan(ROOT_CONTEXT, span), emitter);
+  span.end();
+  const listener = () => tracer.startSpan('listener').end();
+  emitter.on('order', listener);
+  emitter.emit('order'); // emitted outside any context
+  emitter.removeListener('order', listener);
+  assert.equal(emitter.listenerCount('order'), 0);
+  emitter.emit('order');
+  assert.equal(exporter.getFinishedSpans().filter((s) => s.name === 'listener').length, 1);
+  assertChild('listener', 'validate_payment');
+});
+
+test('work scheduled outside any context starts a new trace', async () => {
+  tracer.startActiveSpan('validate_payment', (span) => span.end());
+  await new Promise((resolve) => setImmediate(() => {
+    tracer.startSpan('orphan').end();
+    resolve();
+  }));
+  assert.equal(finished('orphan').parentSpanContext, undefined);
+});
+
+test('concurrent with() scopes never see each other', async () => {
+  const key = Symbol.for('ctxbridge.test.label');
+  const seen = new Map();
+  await Promise.all(['a', 'b', 'c'].map((label) =>
+    context.with(ROOT_CONTEXT.setValue(key, label), async () => {
+      const labels = new Set();
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        labels.add(context.active().getValue(key));
+      }
+      seen.set(label, labels);
+    })));
+  for (const [label, labels] of seen) assert.deepEqual([...labels], [label]);
+  assert.equal(context.active().getValue(key), undefined);
+});
+
+test('the propagator carries the active span across a message', () => {
+  const propagator = new CtxbridgePropagator();
+  const headers = {};
+  tracer.startActiveSpan('publish', (span) => {
+    propagator.inject(context.active(), headers);
+    span.end();
+  });
+  const remote = propagator.extract(ROOT_CONTEXT, headers);
+  tracer.startSpan('consume', {}, remote).end();
+  assertChild('consume', 'publish');
+  assert.equal(finished('consume').parentSpanContext.isRemote, true);
+});
+
+test('disable() stops propagation through the storage', () => {
+  const local = new CtxbridgeContextManager().enable();
+  const key = Symbol.for('ctxbridge.test.disable');
+  local.with(ROOT_CONTEXT.setValue(key, 1), () => assert.equal(local.active().getValue(key), 1));
+  local.disable();
+  assert.equal(local.active(), ROOT_CONTEXT);
+});

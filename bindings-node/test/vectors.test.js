@@ -1,0 +1,124 @@
+'use strict';
+// Every codec case of tests/vectors/ through the JS API. (scopes.json waits for the
+// attach/dispose tokens, the next step of the Node binding.)
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { ROOT_CONTEXT, createContextKey, propagation, trace } = require('@opentelemetry/api');
+
+const ctxbridge = require('..');
+const { loadVectors, headerValue } = require('./helpers');
+
+const propagator = new ctxbridge.CtxbridgePropagator();
+const MARK = createContextKey('test mark');
+const rulePattern = (rule) => new RegExp('^' + rule.replace('.', '\\.') + ':');
+
+test('traceparent vectors', async (t) => {
+  for (const c of loadVectors('traceparent.json').cases) {
+    await t.test(c.name, () => {
+      const carrier = c.headers.length ? { traceparent: headerValue(c.headers) } : {};
+      const given = ROOT_CONTEXT.setValue(MARK, 1);
+      const extracted = propagator.extract(given, carrier);
+      const spanContext = trace.getSpanContext(extracted);
+      assert.equal(spanContext !== undefined, c.valid);
+      if (c.valid) {
+        assert.equal(spanContext.traceId, c.trace_id);
+        assert.equal(spanContext.spanId, c.parent_id);
+        assert.equal(spanContext.traceFlags.toString(16).padStart(2, '0'), c.flags);
+        assert.equal(spanContext.isRemote, true);
+        const out = {};
+        propagator.inject(extracted, out);
+        assert.equal(out.traceparent, c.encoded);
+      } else {
+        assert.equal(extracted, given);
+      }
+      if (c.headers.length === 1) {
+        if (c.valid) {
+          const parsed = ctxbridge.parseTraceparent(c.headers[0]);
+          assert.deepEqual([parsed.traceId, parsed.spanId], [c.trace_id, c.parent_id]);
+          assert.equal(ctxbridge.formatTraceparent(parsed.traceId, parsed.spanId, parsed.traceFlags), c.encoded);
+        } else {
+          assert.throws(() => ctxbridge.parseTraceparent(c.headers[0]), { message: rulePattern(c.rule) });
+        }
+      }
+    });
+  }
+});
+
+test('tracestate vectors', async (t) => {
+  const file = loadVectors('tracestate.json');
+  for (const c of file.cases) {
+    await t.test(c.name, () => {
+      const carrier = { traceparent: c.traceparent, tracestate: headerValue(c.headers) };
+      const extracted = propagator.extract(ROOT_CONTEXT, carrier);
+      const spanContext = trace.getSpanContext(extracted);
+      assert.ok(spanContext);
+      const members = spanContext.traceState ? ctxbridge.parseTracestate([spanContext.traceState.serialize()]) : [];
+      assert.deepEqual(members, c.members);
+      const out = {};
+      propagator.inject(extracted, out);
+      assert.equal(out.tracestate ?? '', c.encoded);
+      if (c.valid) {
+        assert.deepEqual(ctxbridge.parseTracestate(c.headers), c.members);
+      } else {
+        assert.throws(() => ctxbridge.parseTracestate(c.headers), { message: rulePattern(c.rule) });
+      }
+    });
+  }
+  for (const c of file.ignored_without_traceparent) {
+    await t.test(c.name, () => {
+      const extracted = propagator.extract(ROOT_CONTEXT, { traceparent: c.traceparent, tracestate: headerValue(c.headers) });
+      assert.equal(trace.getSpanContext(extracted), undefined);
+    });
+  }
+  for (const c of file.encode) {
+    await t.test(c.name, () => assert.equal(ctxbridge.encodeTracestate(c.members), c.encoded));
+  }
+  for (const c of file.mutations) {
+    await t.test(c.name, () => {
+      let state = new ctxbridge.ValidatedTraceState(c.start);
+      for (const op of c.ops) {
+        if (op.set) {
+          const next = state.set(op.set[0], op.set[1]);
+          if (op.rule) assert.equal(next, state, 'an invalid set changes nothing');
+          state = next;
+        } else {
+          state = state.unset(op.delete);
+        }
+      }
+      assert.equal(ctxbridge.encodeTracestate(ctxbridge.parseTracestate([state.serialize()])), c.encoded);
+    });
+  }
+});
+
+test('baggage vectors', async (t) => {
+  const file = loadVectors('baggage.json');
+  const native = require('../lib/native');
+  for (const c of file.cases) {
+    await t.test(c.name, () => {
+      const carrier = c.headers.length ? { baggage: headerValue(c.headers) } : {};
+      const extracted = propagator.extract(ROOT_CONTEXT, carrier);
+      const entries = Object.fromEntries((propagation.getBaggage(extracted)?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]));
+      assert.deepEqual(entries, Object.fromEntries(c.members.map((m) => [m.key, m.value])));
+      // Properties are not part of OpenTelemetry JS's baggage entries; the codec keeps them.
+      const members = native.extractBaggage(c.headers);
+      assert.deepEqual(members.map((m) => ({ ...m })), c.members);
+      assert.equal(ctxbridge.encodeBaggage(members), c.encoded);
+      if (c.strict_error) {
+        assert.throws(() => ctxbridge.parseBaggage(c.headers[0]), { message: rulePattern(c.strict_error) });
+      } else {
+        for (const header of c.headers) {
+          assert.deepEqual(ctxbridge.parseBaggage(header), native.extractBaggage([header]));
+        }
+      }
+    });
+  }
+  for (const c of file.encode) {
+    await t.test(c.name, () => {
+      if (c.rule) {
+        assert.throws(() => ctxbridge.encodeBaggage(c.members), { message: rulePattern(c.rule) });
+      } else {
+        assert.equal(ctxbridge.encodeBaggage(c.members), c.encoded);
+      }
+    });
+  }
+});
