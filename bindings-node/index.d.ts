@@ -1,6 +1,6 @@
 // Types of the ctxbridge npm package (index.js). test/types.test.js checks that this
 // file declares exactly what index.js exports.
-import type { Context, ContextManager, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import type { Context, ContextManager, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 
 /** A ContextManager on AsyncLocalStorage; register it with context.setGlobalContextManager. */
 export declare class CtxbridgeContextManager implements ContextManager {
@@ -8,10 +8,24 @@ export declare class CtxbridgeContextManager implements ContextManager {
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
     context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A
   ): ReturnType<F>;
+  /**
+   * Makes `context` current in this async context and its continuations until the
+   * token is disposed. Misuse (out of order, twice, where the attach is not visible)
+   * is counted, logged once per call site through `diag`, and thrown in strict mode.
+   */
+  attach(context: Context): ContextToken;
+  /** Runs `fn` in `context`; what it leaves attached is disposed and counted as leaked. */
+  runTask<A extends unknown[], R>(context: Context, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R;
   /** Binds a function, or every listener later added to an EventEmitter. */
   bind<T>(context: Context, target: T): T;
   enable(): this;
   disable(): this;
+}
+
+/** What CtxbridgeContextManager.attach returns. */
+export declare class ContextToken {
+  readonly context: Context;
+  dispose(): void;
 }
 
 /** W3C traceparent, tracestate and baggage in one propagator; never throws on bad headers. */
@@ -53,6 +67,46 @@ export interface Stats {
   wrongScope: number;
   leaked: number;
 }
+
+/** traceparent, tracestate and baggage headers of a context. */
+export interface Carrier {
+  traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
+}
+
+/** A value wrapped with the context to run it in, for workerData or postMessage. */
+export interface Carried<T> {
+  __ctxbridge: Carrier;
+  data: T;
+}
+
+/** How a consumer should start its span for a queued message. */
+export interface Resume {
+  kind: 'child' | 'root_with_link' | 'root';
+  /** The producer as parent (for "child") and the carried baggage. */
+  context: Context;
+  links: Array<{ context: SpanContext }>;
+}
+
+/** The active context (or `context`) as headers. */
+export declare function capture(context?: Context): Carrier;
+/** Wraps `data` with the active context (or `context`), to post to a worker. */
+export declare function carry<T>(data: T, context?: Context): Carried<T>;
+export declare function isCarried(value: unknown): value is Carried<unknown>;
+/** The context a carried value brings. */
+export declare function contextOf(carried: Carried<unknown>): Context;
+/** In a worker: runs fn(workerData.data) in the context the parent carried. */
+export declare function runWorker<R>(fn: (data: any) => R): R;
+/** Adds a 'message' listener that runs each carried message in its own context, as a task. */
+export declare function onMessage(port: { on(event: 'message', listener: (value: any) => void): unknown }, handler: (data: any) => unknown): (value: any) => void;
+/** Writes traceparent, tracestate and baggage into a message's headers. */
+export declare function inject<T extends Record<string, unknown>>(headers: T, context?: Context): T;
+/** A child while younger than maxAge (ms), else a new root linked to the producer. */
+export declare function resume(
+  headers: { traceparent?: string | string[]; tracestate?: string | string[]; baggage?: string | string[] },
+  options: { enqueuedAt: number | Date; maxAge: number; now?: number | Date }
+): Resume;
 
 /** Throws an Error whose message starts with the rule broken, e.g. "traceparent.version_ff:". */
 export declare function parseTraceparent(value: string): Traceparent;

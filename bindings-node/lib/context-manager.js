@@ -1,13 +1,85 @@
 'use strict';
-// A ContextManager on AsyncLocalStorage: active() and with() stay in JavaScript, as
+// A ContextManager on AsyncLocalStorage. active() and with() stay in JavaScript, as
 // cheap as @opentelemetry/context-async-hooks' manager; bind() covers functions and
-// EventEmitters.
+// EventEmitters. attach() returns a token whose dispose() follows the scope rules of
+// DESIGN section 4, decided in Rust (lib/native, src/scope.rs).
+//
+// The store holds either a Context (from with()) or a Frame (from attach()). A frame
+// can be disposed wherever it is on the current store's stack; continuations that
+// inherited an attach share it, so the first dispose ends it for all of them and
+// active() skips frames already popped.
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
-const { ROOT_CONTEXT } = require('@opentelemetry/api');
+const { ROOT_CONTEXT, diag } = require('@opentelemetry/api');
+const native = require('./native');
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];
 const LISTENERS = Symbol('ctxbridge.listeners');
+const LIVE = 0;
+const TOMBSTONED = 1;
+const POPPED = 2;
+
+/** One attach: its context, what the store held below it, and its Rust frame. */
+class Frame {
+  constructor(context, below, id) {
+    this.context = context;
+    this.below = below;
+    this.id = id;
+    this.state = LIVE;
+    this.handle = null;
+  }
+}
+
+let lastFrameId = 0;
+function nextFrameId() {
+  lastFrameId = (lastFrameId % 0xfffffffe) + 1; // 0 means "no frame" to the addon
+  return lastFrameId;
+}
+
+/** The top frame of a store that is still attached (popped ones are skipped). */
+function topFrame(store) {
+  while (store instanceof Frame && store.state === POPPED) store = store.below;
+  return store instanceof Frame ? store : undefined;
+}
+
+/** The first thing below the frames of a store: the Context the stack stands on. */
+function baseOf(store) {
+  while (store instanceof Frame) store = store.below;
+  return store;
+}
+
+/** file:line of the code that called into ctxbridge, for warn-once-per-site. */
+function callerSite() {
+  const lines = (new Error().stack || '').split('\n').slice(1);
+  const outside = lines.find((line) => !line.includes(__dirname) && !line.includes('node:internal'));
+  return (outside || lines[lines.length - 1] || '<unknown>').trim().replace(/^at /, '');
+}
+
+/** Logs (warn, once per site) or throws (strict) for a misuse the rules counted. */
+function report(misuse) {
+  const message = native.judge(misuse, callerSite());
+  if (message) diag.warn(message);
+}
+
+/** What attach() returns; dispose() undoes the attach under the scope rules. */
+class ContextToken {
+  constructor(manager, frame) {
+    this._manager = manager;
+    this._frame = frame;
+  }
+
+  /** The context this token attached. */
+  get context() {
+    return this._frame.context;
+  }
+
+  dispose() {
+    this._manager._dispose(this._frame);
+  }
+}
+if (typeof Symbol.dispose === 'symbol') {
+  ContextToken.prototype[Symbol.dispose] = ContextToken.prototype.dispose;
+}
 
 class CtxbridgeContextManager {
   constructor() {
@@ -15,12 +87,45 @@ class CtxbridgeContextManager {
   }
 
   active() {
-    return this._storage.getStore() ?? ROOT_CONTEXT;
+    const store = this._storage.getStore();
+    if (store instanceof Frame) {
+      const top = topFrame(store);
+      return top !== undefined ? top.context : baseOf(store) ?? ROOT_CONTEXT;
+    }
+    return store ?? ROOT_CONTEXT;
   }
 
   with(context, fn, thisArg, ...args) {
     const callback = thisArg === undefined ? fn : fn.bind(thisArg);
     return this._storage.run(context, callback, ...args);
+  }
+
+  /** Makes `context` current in this async context and its continuations. */
+  attach(context) {
+    const below = this._storage.getStore();
+    const frame = new Frame(context, below, nextFrameId());
+    frame.handle = native.attach(topFrame(below)?.handle ?? null, frame.id);
+    this._storage.enterWith(frame);
+    return new ContextToken(this, frame);
+  }
+
+  /**
+   * Runs `fn` in `context` as a task (DESIGN rule 6): whatever it leaves attached when
+   * it returns is detached and counted as leaked, so nothing reaches the next task.
+   * (Attaches made in continuations after the task returned die with those
+   * continuations' stores; they are not counted.)
+   */
+  runTask(context, fn, thisArg, ...args) {
+    // run() gives the task its own store, so nothing it does escapes to the caller.
+    return this._storage.run(this._storage.getStore(), () => {
+      const own = this.attach(context);
+      try {
+        return fn.apply(thisArg, args);
+      } finally {
+        this._endTask(own._frame);
+        own.dispose();
+      }
+    });
   }
 
   bind(context, target) {
@@ -36,6 +141,41 @@ class CtxbridgeContextManager {
   disable() {
     this._storage.disable();
     return this;
+  }
+
+  _dispose(frame) {
+    const store = this._storage.getStore();
+    const { outcome, newHead } = native.detach(frame.handle, topFrame(store)?.handle ?? null);
+    switch (outcome) {
+      case native.DetachOutcome.Popped: {
+        frame.state = POPPED;
+        let restored = store;
+        while (restored instanceof Frame && restored.id !== newHead) restored = restored.below;
+        this._storage.enterWith(restored);
+        return;
+      }
+      case native.DetachOutcome.OutOfOrder:
+        frame.state = TOMBSTONED;
+        return report('out_of_order');
+      case native.DetachOutcome.DoubleDetach:
+        return report('double_detach');
+      default:
+        return report('wrong_scope');
+    }
+  }
+
+  /** Pops what the task left attached above its own frame, and makes that frame the top. */
+  _endTask(own) {
+    const store = this._storage.getStore();
+    const top = topFrame(store);
+    if (top !== undefined && top !== own) {
+      const leaked = native.exitTask(top.handle, own.handle);
+      for (let frame = store; frame instanceof Frame && frame !== own; frame = frame.below) frame.state = POPPED;
+      this._storage.enterWith(own);
+      if (leaked > 0) report('leaked');
+    } else if (store !== own) {
+      this._storage.enterWith(own);
+    }
   }
 
   _bindFunction(context, target) {
@@ -88,4 +228,4 @@ class CtxbridgeContextManager {
   }
 }
 
-module.exports = { CtxbridgeContextManager };
+module.exports = { CtxbridgeContextManager, ContextToken };

@@ -10,3 +10,4 @@
 mod codecs;
 mod diagnostics;
 mod propagation;
+mod scope;

@@ -2,7 +2,10 @@
 //! or an array of strings (a repeated header); the JavaScript side never lets a
 //! conversion error escape `extract`.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use ctxbridge_core::carrier::{extract_baggage, extract_span_context};
+use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{tracestate, Baggage, TraceState};
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
@@ -91,4 +94,66 @@ pub fn outgoing_baggage(pairs: Vec<Vec<String>>) -> String {
         }
     }
     baggage.header()
+}
+
+/// The queue decision of DESIGN section 5.
+#[napi(object)]
+pub struct Resumed {
+    /// "child", "root_with_link" or "root".
+    pub kind: String,
+    pub trace_id: Option<String>,
+    pub span_id: Option<String>,
+    pub trace_flags: u32,
+    pub trace_state: String,
+    pub baggage: Vec<Vec<String>>,
+}
+
+/// Decides how a consumer resumes a message's trace: a child while younger than
+/// `maxAgeMs` (from `enqueuedAtMs` to `nowMs`, epoch milliseconds), else a new root
+/// linked to the producer.
+#[napi]
+pub fn resume(
+    traceparent: HeaderValue,
+    tracestate: HeaderValue,
+    baggage: HeaderValue,
+    enqueued_at_ms: f64,
+    max_age_ms: f64,
+    now_ms: Option<f64>,
+) -> Resumed {
+    let at = |ms: f64| UNIX_EPOCH + Duration::from_secs_f64(ms.max(0.0) / 1000.0);
+    let carrier: Vec<(&str, &str)> = [
+        ("traceparent", &traceparent),
+        ("tracestate", &tracestate),
+        ("baggage", &baggage),
+    ]
+    .into_iter()
+    .flat_map(|(name, value)| values(value).into_iter().map(move |v| (name, v)))
+    .collect();
+    let decision = resume_at(
+        &carrier,
+        at(enqueued_at_ms),
+        Duration::from_secs_f64(max_age_ms.max(0.0) / 1000.0),
+        now_ms.map(at).unwrap_or_else(SystemTime::now),
+    );
+    let baggage = decision
+        .baggage
+        .iter()
+        .map(|m| vec![m.key.clone(), m.value.clone()])
+        .collect();
+    let (kind, span_context) = match decision.parent {
+        Parent::ChildOf(sc) => ("child", Some(sc)),
+        Parent::RootWithLink(sc) => ("root_with_link", Some(sc)),
+        Parent::Root => ("root", None),
+    };
+    Resumed {
+        kind: kind.to_owned(),
+        trace_id: span_context.as_ref().map(|sc| sc.trace_id.to_hex()),
+        span_id: span_context.as_ref().map(|sc| sc.span_id.to_hex()),
+        trace_flags: span_context.as_ref().map_or(0, |sc| u32::from(sc.flags.0)),
+        trace_state: span_context
+            .as_ref()
+            .map(|sc| sc.trace_state.canonical())
+            .unwrap_or_default(),
+        baggage,
+    }
 }

@@ -1,0 +1,156 @@
+//! The scope rules for Node's context manager. The slot is the `AsyncLocalStorage`
+//! store, held in JavaScript; each call passes the frame at the top of the caller's
+//! store (an `External` of the core's frame) and learns what the rules decided as
+//! numbers, so `active()` and `with()` never cross into Rust.
+//!
+//! A scope is "wherever the attach is visible": a frame can be detached where it is on
+//! the current store's stack. ALS copies the store into every continuation, so those
+//! share the attach; elsewhere a detach is `wrong_scope`.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use ctxbridge_core::scope::{self, Frame, Misuse, Slot};
+use napi::bindgen_prelude::External;
+use napi_derive::napi;
+
+/// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
+pub type FrameHandle = External<Arc<Frame<()>>>;
+
+/// What a detach did, for the JavaScript side to mirror.
+#[napi]
+pub enum DetachOutcome {
+    /// The frame was the top: it is popped and `newHead` is what is current now.
+    Popped,
+    OutOfOrder,
+    DoubleDetach,
+    WrongScope,
+}
+
+/// The result of `detach`: the outcome, and after a pop the id of the new top frame
+/// (0: no frame, the scope's base).
+#[napi(object)]
+pub struct Detached {
+    pub outcome: DetachOutcome,
+    pub new_head: u32,
+}
+
+/// The slot as one call sees it: the top frame JavaScript passed in, and the frame
+/// the rules set as the new top.
+struct StoreSlot {
+    head: Option<Arc<Frame<()>>>,
+    next_id: u64,
+    new_head: RefCell<Option<Option<Arc<Frame<()>>>>>,
+}
+
+impl Slot<()> for StoreSlot {
+    /// Every frame is in scope 0; `owns` is decided by reachability (see the module doc).
+    fn scope_id(&self) -> u64 {
+        0
+    }
+
+    fn next_frame_id(&self) -> u64 {
+        self.next_id
+    }
+
+    fn head(&self) -> Option<Arc<Frame<()>>> {
+        self.head.clone()
+    }
+
+    fn set_head(&self, head: Option<Arc<Frame<()>>>) {
+        *self.new_head.borrow_mut() = Some(head);
+    }
+}
+
+fn slot(head: Option<&FrameHandle>, next_id: u64) -> StoreSlot {
+    StoreSlot {
+        head: head.map(|h| Arc::clone(h)),
+        next_id,
+        new_head: RefCell::new(None),
+    }
+}
+
+/// Attaches a new frame (with the id JavaScript chose) above `head`.
+#[napi]
+pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
+    let slot = slot(head, u64::from(id));
+    scope::attach(&slot, ());
+    let frame = slot
+        .new_head
+        .into_inner()
+        .flatten()
+        .expect("attach sets the head");
+    External::new(frame)
+}
+
+/// Detaches `frame` where `head` is the top of the caller's store.
+#[napi]
+pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> Detached {
+    let slot = slot(head, 0);
+    let outcome = scope::detach(&slot, &scope::Token::from_frame(Arc::clone(frame)));
+    let new_head = slot
+        .new_head
+        .borrow()
+        .as_ref()
+        .map(|h| h.as_ref().map_or(0, |f| f.id() as u32));
+    match outcome {
+        Ok(()) => Detached {
+            outcome: DetachOutcome::Popped,
+            new_head: new_head.unwrap_or(0),
+        },
+        Err(Misuse::OutOfOrder) => Detached {
+            outcome: DetachOutcome::OutOfOrder,
+            new_head: 0,
+        },
+        Err(Misuse::DoubleDetach) => Detached {
+            outcome: DetachOutcome::DoubleDetach,
+            new_head: 0,
+        },
+        Err(_) => Detached {
+            outcome: DetachOutcome::WrongScope,
+            new_head: 0,
+        },
+    }
+}
+
+/// Ends a task (DESIGN rule 6): pops every live frame from `head` down to `mark`
+/// (the top when the task started), counting them as leaked. Returns how many.
+#[napi]
+pub fn exit_task(head: Option<&FrameHandle>, mark: Option<&FrameHandle>) -> u32 {
+    let slot = slot(head, 0);
+    let mark_slot = slot_mark(mark);
+    scope::exit_task(&slot, scope::enter_task(&mark_slot)) as u32
+}
+
+/// A slot whose head is `mark`, to take a task mark from.
+fn slot_mark(mark: Option<&FrameHandle>) -> StoreSlot {
+    slot(mark, 0)
+}
+
+/// Whether `frame` is still attached (not popped or tombstoned).
+#[napi]
+pub fn is_live(frame: &FrameHandle) -> bool {
+    frame.state() == scope::FrameState::Live
+}
+
+/// Applies the mode to a misuse the rules counted: `null` (off, or this site was
+/// already warned about), the message to log through `diag` (warn), or throws (strict).
+#[napi]
+pub fn judge(misuse: String, site: String) -> napi::Result<Option<String>> {
+    let misuse = match misuse.as_str() {
+        "out_of_order" => Misuse::OutOfOrder,
+        "double_detach" => Misuse::DoubleDetach,
+        "wrong_scope" => Misuse::WrongScope,
+        "leaked" => Misuse::Leaked,
+        other => {
+            return Err(napi::Error::new(
+                napi::Status::InvalidArg,
+                format!("unknown misuse {other:?}"),
+            ))
+        }
+    };
+    let mut message = None;
+    scope::report_with(misuse, &site, |error| message = Some(error.to_string()))
+        .map_err(|error| napi::Error::new(napi::Status::GenericFailure, error.to_string()))?;
+    Ok(message)
+}
