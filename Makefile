@@ -19,7 +19,7 @@ C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
 
 .PHONY: all test test-rust test-c test-python test-node node python venv lint demo demo-rust demo-python \
-	bench bench-rust bench-python header fuzz conformance clean
+	demo-node bench bench-rust bench-python bench-node header fuzz conformance clean
 
 all: test
 
@@ -68,7 +68,7 @@ lint: venv
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
 
-demo: demo-rust demo-python
+demo: demo-rust demo-python demo-node
 
 demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
@@ -76,7 +76,11 @@ demo-rust:
 demo-python: python
 	OTEL_PYTHON_CONTEXT=ctxbridge $(PYTHON) examples/python/order_service.py
 
-bench: bench-rust bench-python
+demo-node:
+	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
+	node examples/node/order-service.js
+
+bench: bench-rust bench-python bench-node
 
 bench-rust:
 	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
@@ -87,6 +91,10 @@ bench-python: venv
 	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml --out $(WHEELS) --interpreter $(PYTHON)
 	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
 	$(PYTHON) bindings-python/benches/bench_propagation.py
+
+bench-node:
+	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
+	cd bindings-node && node bench/bench.js
 
 ## Regenerates include/ctxbridge.h from capi/src (commit the result).
 header:

@@ -18,6 +18,9 @@ const LISTENERS = Symbol('ctxbridge.listeners');
 const LIVE = 0;
 const TOMBSTONED = 1;
 const POPPED = 2;
+// native.detach's misuse codes (src/scope.rs).
+const OUT_OF_ORDER = -1;
+const DOUBLE_DETACH = -2;
 
 /** One attach: its context, what the store held below it, and its Rust frame. */
 class Frame {
@@ -145,23 +148,20 @@ class CtxbridgeContextManager {
 
   _dispose(frame) {
     const store = this._storage.getStore();
-    const { outcome, newHead } = native.detach(frame.handle, topFrame(store)?.handle ?? null);
-    switch (outcome) {
-      case native.DetachOutcome.Popped: {
-        frame.state = POPPED;
-        let restored = store;
-        while (restored instanceof Frame && restored.id !== newHead) restored = restored.below;
-        this._storage.enterWith(restored);
-        return;
-      }
-      case native.DetachOutcome.OutOfOrder:
-        frame.state = TOMBSTONED;
-        return report('out_of_order');
-      case native.DetachOutcome.DoubleDetach:
-        return report('double_detach');
-      default:
-        return report('wrong_scope');
+    // One number back: the new top's id after a pop (0: the base), or a misuse code.
+    const result = native.detach(frame.handle, topFrame(store)?.handle ?? null);
+    if (result >= 0) {
+      frame.state = POPPED;
+      let restored = store;
+      while (restored instanceof Frame && restored.id !== result) restored = restored.below;
+      this._storage.enterWith(restored);
+      return;
     }
+    if (result === OUT_OF_ORDER) {
+      frame.state = TOMBSTONED;
+      return report('out_of_order');
+    }
+    return report(result === DOUBLE_DETACH ? 'double_detach' : 'wrong_scope');
   }
 
   /** Pops what the task left attached above its own frame, and makes that frame the top. */

@@ -18,14 +18,33 @@ const BAGGAGE = 'baggage';
 // The key @opentelemetry/core's suppressTracing() sets (createContextKey uses Symbol.for).
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
+const MAX_TRACESTATE = 512;
+// Outgoing tracestate header per TraceState object: they are immutable, and a service
+// injects the same one (inherited from the incoming request) into every call it makes.
+const OUTGOING = new WeakMap();
+
+/** The tracestate header to send for a TraceState ("" when it cannot be carried). */
+function outgoingTracestate(traceState) {
+  let header = OUTGOING.get(traceState);
+  if (header === undefined) {
+    const serialized = traceState.serialize();
+    header = traceState instanceof ValidatedTraceState && serialized.length <= MAX_TRACESTATE
+      ? serialized
+      : native.outgoingTracestate(serialized);
+    OUTGOING.set(traceState, header);
+  }
+  return header;
+}
+
 class CtxbridgePropagator {
   inject(context, carrier, setter = defaultTextMapSetter) {
     const spanContext = trace.getSpanContext(context);
     if (spanContext && isSpanContextValid(spanContext) && context.getValue(SUPPRESS_TRACING) !== true) {
-      setter.set(carrier, TRACEPARENT, native.formatTraceparent(spanContext.traceId, spanContext.spanId, spanContext.traceFlags));
-      const traceState = spanContext.traceState;
-      if (traceState) {
-        const header = native.outgoingTracestate(traceState.serialize());
+      // The ids were validated as lowercase hex when they came in (or were made by the
+      // SDK): writing version 00 is a concatenation, with unknown flag bits zeroed.
+      setter.set(carrier, TRACEPARENT, `00-${spanContext.traceId}-${spanContext.spanId}-0${(spanContext.traceFlags & 3).toString(16)}`);
+      if (spanContext.traceState) {
+        const header = outgoingTracestate(spanContext.traceState);
         if (header) setter.set(carrier, TRACESTATE, header);
       }
     }
@@ -40,37 +59,61 @@ class CtxbridgePropagator {
   }
 
   extract(context, carrier, getter = defaultTextMapGetter) {
-    let found;
     try {
-      found = native.extract(
-        headerValue(getter.get(carrier, TRACEPARENT)),
-        headerValue(getter.get(carrier, TRACESTATE)),
-        headerValue(getter.get(carrier, BAGGAGE)),
-      );
+      const traceparent = headerValue(getter.get(carrier, TRACEPARENT));
+      // One traceparent only: a repeated one starts a new trace.
+      const single = Array.isArray(traceparent) ? (traceparent.length === 1 ? traceparent[0] : undefined) : traceparent;
+      if (single !== undefined) {
+        const tracestate = headerValue(getter.get(carrier, TRACESTATE));
+        const oneString = typeof tracestate === 'string';
+        // One crossing: the traceparent's flags and, when it is one string, the tracestate's status.
+        const checked = native.checkTrace(single, oneString ? tracestate : undefined);
+        if (checked >= 0) {
+          // Valid means only SP/HTAB around it: trimming finds the ids.
+          const value = single.length === 55 ? single : single.trim();
+          let traceState;
+          if (!oneString) traceState = tracestateOf(tracestate);
+          else if (checked >> 8 === 1) traceState = new ValidatedTraceState(tracestate);
+          else if (checked >> 8 === 2) traceState = new ValidatedTraceState(native.canonicalTracestate(tracestate));
+          context = trace.setSpanContext(context, {
+            traceId: value.substr(3, 32),
+            spanId: value.substr(36, 16),
+            traceFlags: checked & 0xff,
+            isRemote: true,
+            traceState,
+          });
+        }
+      }
+      const baggage = headerValue(getter.get(carrier, BAGGAGE));
+      if (baggage !== undefined) {
+        const pairs = native.extractBaggage(Array.isArray(baggage) ? baggage : [baggage]);
+        if (pairs.length > 0) {
+          let current = propagation.getBaggage(context) || propagation.createBaggage();
+          for (const { key, value } of pairs) current = current.setEntry(key, { value });
+          context = propagation.setBaggage(context, current);
+        }
+      }
+      return context;
     } catch {
       return context; // a getter or value that fails is a bad carrier
     }
-    if (found.traceId) {
-      context = trace.setSpanContext(context, {
-        traceId: found.traceId,
-        spanId: found.spanId,
-        traceFlags: found.traceFlags,
-        isRemote: true,
-        traceState: found.traceState ? new ValidatedTraceState(found.traceState) : undefined,
-      });
-    }
-    if (found.baggage.length > 0) {
-      let baggage = propagation.getBaggage(context) || propagation.createBaggage();
-      for (const [key, value] of found.baggage) {
-        baggage = baggage.setEntry(key, { value });
-      }
-      context = propagation.setBaggage(context, baggage);
-    }
-    return context;
   }
 
   fields() {
     return [TRACEPARENT, TRACESTATE, BAGGAGE];
+  }
+}
+
+/** The TraceState to keep for received tracestate values, or undefined. */
+function tracestateOf(values) {
+  if (values === undefined || (Array.isArray(values) && values.length === 0)) return undefined;
+  switch (native.checkTracestate(values)) {
+    case 1:
+      return new ValidatedTraceState(typeof values === 'string' ? values : values[0]);
+    case 2:
+      return new ValidatedTraceState(native.canonicalTracestate(values));
+    default:
+      return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
 const native = require('./native');
 
 class ValidatedTraceState {
-  /** @param {string} header a canonical tracestate header (see native.extract) */
+  /** @param {string} header a canonical tracestate header (see native.checkTracestate) */
   constructor(header) {
     this._header = header;
     this._members = undefined;

@@ -4,23 +4,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ctxbridge_core::carrier::{extract_baggage, extract_span_context};
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{tracestate, Baggage, TraceState};
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
-
-/// What `extract` found: a span context when `traceId` is set, and baggage pairs.
-#[napi(object)]
-pub struct Extracted {
-    pub trace_id: Option<String>,
-    pub span_id: Option<String>,
-    pub trace_flags: u32,
-    /// The tracestate in canonical form (validated, deduplicated, not truncated).
-    pub trace_state: String,
-    /// `[key, value]` pairs, values decoded.
-    pub baggage: Vec<Vec<String>>,
-}
 
 type HeaderValue = Option<Either<String, Vec<String>>>;
 
@@ -32,43 +19,55 @@ fn values(value: &HeaderValue) -> Vec<&str> {
     }
 }
 
-/// Extracts the span context and baggage of three header values. Never throws on
-/// bad header values (only on values that are neither strings nor arrays of them).
+/// Checks a traceparent, and the tracestate that came with it when it is one string,
+/// in one call that builds no strings: `-1` when the traceparent is invalid, otherwise
+/// `flags + 256 * tracestate`, where `tracestate` is what `checkTracestate` would say of
+/// it (0 when absent). JavaScript slices the ids out of its own string.
 #[napi]
-pub fn extract(
-    traceparent: HeaderValue,
-    tracestate: HeaderValue,
-    baggage: HeaderValue,
-) -> Extracted {
-    let carrier: Vec<(&str, &str)> = [
-        ("traceparent", &traceparent),
-        ("tracestate", &tracestate),
-        ("baggage", &baggage),
-    ]
-    .into_iter()
-    .flat_map(|(name, value)| values(value).into_iter().map(move |v| (name, v)))
-    .collect();
-    let span_context = extract_span_context(&carrier);
-    let baggage = extract_baggage(&carrier)
-        .iter()
-        .map(|m| vec![m.key.clone(), m.value.clone()])
-        .collect();
-    match span_context {
-        Some(sc) => Extracted {
-            trace_id: Some(sc.trace_id.to_hex()),
-            span_id: Some(sc.span_id.to_hex()),
-            trace_flags: u32::from(sc.flags.0),
-            trace_state: sc.trace_state.canonical(),
-            baggage,
-        },
-        None => Extracted {
-            trace_id: None,
-            span_id: None,
-            trace_flags: 0,
-            trace_state: String::new(),
-            baggage,
+pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
+    match ctxbridge_core::parse_traceparent(&traceparent) {
+        Ok(parsed) => {
+            let state = match tracestate.as_deref() {
+                None | Some("") => 0,
+                Some(single) if tracestate::is_canonical(single) => 1,
+                Some(single) => match TraceState::parse(single) {
+                    Ok(state) if !state.is_empty() => 2,
+                    _ => 0,
+                },
+            };
+            i32::from(parsed.flags.0) + 256 * state
+        }
+        Err(_) => -1,
+    }
+}
+
+/// Tracestate values (combined in order): `1` when the single value is already
+/// canonical (use it as it is), `0` when the tracestate is empty or invalid (drop it),
+/// `2` otherwise (call `canonicalTracestate` for the string to keep).
+#[napi]
+pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
+    let values: Vec<&str> = match &values {
+        Either::A(single) => vec![single.as_str()],
+        Either::B(many) => many.iter().map(String::as_str).collect(),
+    };
+    match values.as_slice() {
+        [single] if single.is_empty() => 0,
+        [single] if tracestate::is_canonical(single) => 1,
+        _ => match TraceState::parse_headers(values.iter().copied()) {
+            Ok(state) if !state.is_empty() => 2,
+            _ => 0,
         },
     }
+}
+
+/// The canonical form of tracestate values (combined in order); "" when invalid.
+#[napi]
+pub fn canonical_tracestate(values: Either<String, Vec<String>>) -> String {
+    let state = match &values {
+        Either::A(single) => TraceState::from_headers([single.as_str()]),
+        Either::B(many) => TraceState::from_headers(many.iter().map(String::as_str)),
+    };
+    state.canonical()
 }
 
 /// The tracestate header to send for a serialized tracestate: itself when already

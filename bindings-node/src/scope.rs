@@ -17,23 +17,11 @@ use napi_derive::napi;
 /// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
 pub type FrameHandle = External<Arc<Frame<()>>>;
 
-/// What a detach did, for the JavaScript side to mirror.
-#[napi]
-pub enum DetachOutcome {
-    /// The frame was the top: it is popped and `newHead` is what is current now.
-    Popped,
-    OutOfOrder,
-    DoubleDetach,
-    WrongScope,
-}
-
-/// The result of `detach`: the outcome, and after a pop the id of the new top frame
-/// (0: no frame, the scope's base).
-#[napi(object)]
-pub struct Detached {
-    pub outcome: DetachOutcome,
-    pub new_head: u32,
-}
+/// What a detach did, as one number for the JavaScript side to mirror: after a pop,
+/// the id of the new top frame (0: none, the scope's base); a misuse is negative.
+pub const OUT_OF_ORDER: i64 = -1;
+pub const DOUBLE_DETACH: i64 = -2;
+pub const WRONG_SCOPE: i64 = -3;
 
 /// The slot as one call sees it: the top frame JavaScript passed in, and the frame
 /// the rules set as the new top.
@@ -83,33 +71,23 @@ pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
     External::new(frame)
 }
 
-/// Detaches `frame` where `head` is the top of the caller's store.
+/// Detaches `frame` where `head` is the top of the caller's store. Returns the new
+/// top's id after a pop (0: the base), or a negative misuse code (-1 out of order,
+/// -2 double detach, -3 wrong scope) already counted.
 #[napi]
-pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> Detached {
+pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i64 {
     let slot = slot(head, 0);
-    let outcome = scope::detach(&slot, &scope::Token::from_frame(Arc::clone(frame)));
-    let new_head = slot
-        .new_head
-        .borrow()
-        .as_ref()
-        .map(|h| h.as_ref().map_or(0, |f| f.id() as u32));
-    match outcome {
-        Ok(()) => Detached {
-            outcome: DetachOutcome::Popped,
-            new_head: new_head.unwrap_or(0),
-        },
-        Err(Misuse::OutOfOrder) => Detached {
-            outcome: DetachOutcome::OutOfOrder,
-            new_head: 0,
-        },
-        Err(Misuse::DoubleDetach) => Detached {
-            outcome: DetachOutcome::DoubleDetach,
-            new_head: 0,
-        },
-        Err(_) => Detached {
-            outcome: DetachOutcome::WrongScope,
-            new_head: 0,
-        },
+    match scope::detach(&slot, &scope::Token::from_frame(Arc::clone(frame))) {
+        Ok(()) => {
+            let new_head = slot.new_head.borrow();
+            new_head
+                .as_ref()
+                .and_then(|h| h.as_ref())
+                .map_or(0, |f| f.id() as i64)
+        }
+        Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
+        Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
+        Err(_) => WRONG_SCOPE,
     }
 }
 
