@@ -51,7 +51,7 @@ pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
         Either::B(many) => many.iter().map(String::as_str).collect(),
     };
     match values.as_slice() {
-        [single] if single.is_empty() => 0,
+        [""] => 0,
         [single] if tracestate::is_canonical(single) => 1,
         _ => match TraceState::parse_headers(values.iter().copied()) {
             Ok(state) if !state.is_empty() => 2,
