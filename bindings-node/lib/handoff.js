@@ -1,10 +1,11 @@
 'use strict';
 // Hand-off across worker_threads and queues: capture where work is posted, as W3C
 // headers (a Context cannot be cloned into a worker), and run it there in the capture.
-const { ROOT_CONTEXT, context, trace } = require('@opentelemetry/api');
+const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
 const native = require('./native');
 const { CtxbridgePropagator } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');
+const { ValidatedTraceState } = require('./trace-state');
 
 const propagator = new CtxbridgePropagator();
 const CARRIED = '__ctxbridge';
@@ -66,9 +67,17 @@ function inject(headers, ctx = context.active()) {
 function resume(headers, { enqueuedAt, maxAge, now } = {}) {
   const ms = (t) => (t instanceof Date ? t.getTime() : Number(t));
   const found = native.resume(headers.traceparent, headers.tracestate, headers.baggage, ms(enqueuedAt), Number(maxAge), now === undefined ? undefined : ms(now));
-  const carried = propagator.extract(ROOT_CONTEXT, { baggage: headers.baggage });
+  const carried = found.baggage.length === 0
+    ? ROOT_CONTEXT
+    : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map(([key, value]) => [key, { value }]))));
   const spanContext = found.traceId
-    ? { traceId: found.traceId, spanId: found.spanId, traceFlags: found.traceFlags, isRemote: true }
+    ? {
+      traceId: found.traceId,
+      spanId: found.spanId,
+      traceFlags: found.traceFlags,
+      isRemote: true,
+      traceState: found.traceState ? new ValidatedTraceState(found.traceState) : undefined,
+    }
     : undefined;
   const ctx = found.kind === 'child' ? trace.setSpanContext(carried, spanContext) : carried;
   const links = found.kind === 'root_with_link' ? [{ context: spanContext }] : [];

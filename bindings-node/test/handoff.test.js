@@ -111,6 +111,13 @@ test('a fresh message resumes as a child, an old one as a new root with a link',
   assert.equal(spans['consume old'].links[0].context.spanId, producer.spanId);
 });
 
+test('a resumed parent keeps the carried tracestate', () => {
+  const headers = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'vendor=1,1foo=bar' };
+  const decision = ctxbridge.resume(headers, { enqueuedAt: Date.now(), maxAge: 60000 });
+  assert.equal(decision.kind, 'child');
+  assert.equal(trace.getSpanContext(decision.context).traceState.serialize(), 'vendor=1,1foo=bar');
+});
+
 test('a message without a traceparent resumes as a root, keeping baggage', () => {
   const decision = ctxbridge.resume({ traceparent: 'junk', baggage: 'tenant.id=acme' }, { enqueuedAt: Date.now(), maxAge: 1000 });
   assert.equal(decision.kind, 'root');
