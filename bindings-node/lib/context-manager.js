@@ -22,7 +22,11 @@ const POPPED = 2;
 const OUT_OF_ORDER = -1;
 const DOUBLE_DETACH = -2;
 
-/** One attach: its context, what the store held below it, and its Rust frame. */
+/**
+ * One attach: its context, what the store held below it, and its Rust frame. `state`
+ * mirrors the Rust frame's (set from what native.detach/exitTask report) so that
+ * active() can skip popped frames without a call into Rust.
+ */
 class Frame {
   constructor(context, below, id) {
     this.context = context;
