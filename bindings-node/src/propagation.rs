@@ -12,10 +12,14 @@ use napi_derive::napi;
 type HeaderValue = Option<Either<String, Vec<String>>>;
 
 fn values(value: &HeaderValue) -> Vec<&str> {
+    value.as_ref().map(strs).unwrap_or_default()
+}
+
+/// The strings of one header value: itself, or every value of a repeated header.
+fn strs(value: &Either<String, Vec<String>>) -> Vec<&str> {
     match value {
-        None => Vec::new(),
-        Some(Either::A(single)) => vec![single.as_str()],
-        Some(Either::B(many)) => many.iter().map(String::as_str).collect(),
+        Either::A(single) => vec![single.as_str()],
+        Either::B(many) => many.iter().map(String::as_str).collect(),
     }
 }
 
@@ -46,10 +50,7 @@ pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
 /// `2` otherwise (call `canonicalTracestate` for the string to keep).
 #[napi]
 pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
-    let values: Vec<&str> = match &values {
-        Either::A(single) => vec![single.as_str()],
-        Either::B(many) => many.iter().map(String::as_str).collect(),
-    };
+    let values = strs(&values);
     match values.as_slice() {
         [""] => 0,
         [single] if tracestate::is_canonical(single) => 1,
@@ -63,11 +64,7 @@ pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
 /// The canonical form of tracestate values (combined in order); "" when invalid.
 #[napi]
 pub fn canonical_tracestate(values: Either<String, Vec<String>>) -> String {
-    let state = match &values {
-        Either::A(single) => TraceState::from_headers([single.as_str()]),
-        Either::B(many) => TraceState::from_headers(many.iter().map(String::as_str)),
-    };
-    state.canonical()
+    TraceState::from_headers(strs(&values)).canonical()
 }
 
 /// The tracestate header to send for a serialized tracestate: itself when already

@@ -95,20 +95,9 @@ pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i64 {
 /// (the top when the task started), counting them as leaked. Returns how many.
 #[napi]
 pub fn exit_task(head: Option<&FrameHandle>, mark: Option<&FrameHandle>) -> u32 {
-    let slot = slot(head, 0);
-    let mark_slot = slot_mark(mark);
-    scope::exit_task(&slot, scope::enter_task(&mark_slot)) as u32
-}
-
-/// A slot whose head is `mark`, to take a task mark from.
-fn slot_mark(mark: Option<&FrameHandle>) -> StoreSlot {
-    slot(mark, 0)
-}
-
-/// Whether `frame` is still attached (not popped or tombstoned).
-#[napi]
-pub fn is_live(frame: &FrameHandle) -> bool {
-    frame.state() == scope::FrameState::Live
+    // The task mark is taken from a slot whose top is `mark`.
+    let mark = scope::enter_task(&slot(mark, 0));
+    scope::exit_task(&slot(head, 0), mark) as u32
 }
 
 /// Applies the mode to a misuse the rules counted: `null` (off, or this site was

@@ -70,16 +70,21 @@ static NEXT_FRAME: AtomicU64 = AtomicU64::new(1);
 struct ContextVarSlot<'py> {
     py: Python<'py>,
     var: *mut ffi::PyObject,
-    /// Set by `owns`: the value the variable held before its reset, to be put back
-    /// unless `set_head` finds the reset already left the right frame in place.
-    restore: RefCell<Option<Py<PyAny>>>,
+    /// Set by `owns` when it reset the variable; settled by `set_head` or, failing
+    /// that, by `Drop` (which puts the value back).
+    pending: RefCell<Option<PendingReset>>,
     /// The token object `set_head` put in the variable last, for `attach` to return.
     last_set: RefCell<Option<Py<Token>>>,
     /// The variable's value when `head` read it, so `owns` need not read it again.
     head_value: RefCell<Option<Py<PyAny>>>,
-    /// After `owns` reset the variable: the frame it now holds (the detached frame's
-    /// parent, current when it was attached).
-    after_reset: RefCell<Option<Option<Arc<Frame<Entry>>>>>,
+}
+
+/// The variable after `owns` reset it to what it held before a frame was attached.
+struct PendingReset {
+    /// The value it held before the reset, to put back unless a detach settles it.
+    before: Py<PyAny>,
+    /// The frame it holds now: the detached frame's parent (or none).
+    holds: Option<Arc<Frame<Entry>>>,
 }
 
 impl<'py> ContextVarSlot<'py> {
@@ -91,10 +96,9 @@ impl<'py> ContextVarSlot<'py> {
         ContextVarSlot {
             py,
             var,
-            restore: RefCell::new(None),
+            pending: RefCell::new(None),
             last_set: RefCell::new(None),
             head_value: RefCell::new(None),
-            after_reset: RefCell::new(None),
         }
     }
 
@@ -135,8 +139,8 @@ impl<'py> ContextVarSlot<'py> {
 
 impl Drop for ContextVarSlot<'_> {
     fn drop(&mut self) {
-        if let Some(value) = self.restore.borrow_mut().take() {
-            self.set(value.as_ptr());
+        if let Some(pending) = self.pending.borrow_mut().take() {
+            self.set(pending.before.as_ptr());
         }
     }
 }
@@ -159,8 +163,8 @@ impl Slot<Entry> for ContextVarSlot<'_> {
     }
 
     fn set_head(&self, head: Option<Arc<Frame<Entry>>>) {
-        let after_reset = self.after_reset.borrow_mut().take();
-        if let (Some(now), Some(_)) = (after_reset, self.restore.borrow_mut().take()) {
+        let pending = self.pending.borrow_mut().take();
+        if let Some(PendingReset { holds: now, .. }) = pending {
             // `owns` reset the variable to what it held before the detached frame was
             // attached; when that is the frame to restore, there is nothing to set.
             let same = match (&now, &head) {
@@ -210,8 +214,10 @@ impl Slot<Entry> for ContextVarSlot<'_> {
             unsafe { ffi::PyErr_Clear() };
             return false;
         }
-        *self.restore.borrow_mut() = Some(before.unwrap_or_else(|| self.py.None()));
-        *self.after_reset.borrow_mut() = Some(frame.parent().cloned());
+        *self.pending.borrow_mut() = Some(PendingReset {
+            before: before.unwrap_or_else(|| self.py.None()),
+            holds: frame.parent().cloned(),
+        });
         true
     }
 }

@@ -173,12 +173,7 @@ pub extern "C" fn ctxbridge_run_in(
         let (Some(snapshot), Some(task)) = (borrow_snapshot(snapshot), task) else {
             return ctxbridge_status::InvalidArgument;
         };
-        let slot = handoff::thread_slot();
-        let own = scope::attach(&slot, snapshot.clone());
-        let mark = scope::enter_task(&slot);
-        task(user_data);
-        let leaked = scope::exit_task(&slot, mark);
-        let _ = scope::detach(&slot, &own);
+        let ((), leaked) = handoff::run_task(snapshot, || task(user_data));
         if leaked > 0 {
             report(Misuse::Leaked, "ctxbridge_run_in");
         }

@@ -48,45 +48,52 @@ pub enum ctxbridge_rule {
     BaggageProperty,
 }
 
+/// Each C rule beside the core rule it stands for: the one place the two enums meet.
+const RULES: [(ctxbridge_rule, Rule); 14] = [
+    (
+        ctxbridge_rule::TraceparentVersionFf,
+        Rule::TraceparentVersionFf,
+    ),
+    (ctxbridge_rule::TraceparentLength, Rule::TraceparentLength),
+    (
+        ctxbridge_rule::TraceparentDelimiter,
+        Rule::TraceparentDelimiter,
+    ),
+    (
+        ctxbridge_rule::TraceparentLowercaseHex,
+        Rule::TraceparentLowercaseHex,
+    ),
+    (
+        ctxbridge_rule::TraceparentZeroTraceId,
+        Rule::TraceparentZeroTraceId,
+    ),
+    (
+        ctxbridge_rule::TraceparentZeroParentId,
+        Rule::TraceparentZeroParentId,
+    ),
+    (ctxbridge_rule::TracestateMember, Rule::TracestateMember),
+    (ctxbridge_rule::TracestateKey, Rule::TracestateKey),
+    (ctxbridge_rule::TracestateValue, Rule::TracestateValue),
+    (
+        ctxbridge_rule::TracestateTooManyMembers,
+        Rule::TracestateTooManyMembers,
+    ),
+    (ctxbridge_rule::BaggageMember, Rule::BaggageMember),
+    (ctxbridge_rule::BaggageKey, Rule::BaggageKey),
+    (ctxbridge_rule::BaggageValue, Rule::BaggageValue),
+    (ctxbridge_rule::BaggageProperty, Rule::BaggageProperty),
+];
+
 impl ctxbridge_rule {
     fn from_core(rule: Rule) -> Self {
-        match rule {
-            Rule::TraceparentVersionFf => Self::TraceparentVersionFf,
-            Rule::TraceparentLength => Self::TraceparentLength,
-            Rule::TraceparentDelimiter => Self::TraceparentDelimiter,
-            Rule::TraceparentLowercaseHex => Self::TraceparentLowercaseHex,
-            Rule::TraceparentZeroTraceId => Self::TraceparentZeroTraceId,
-            Rule::TraceparentZeroParentId => Self::TraceparentZeroParentId,
-            Rule::TracestateMember => Self::TracestateMember,
-            Rule::TracestateKey => Self::TracestateKey,
-            Rule::TracestateValue => Self::TracestateValue,
-            Rule::TracestateTooManyMembers => Self::TracestateTooManyMembers,
-            Rule::BaggageMember => Self::BaggageMember,
-            Rule::BaggageKey => Self::BaggageKey,
-            Rule::BaggageValue => Self::BaggageValue,
-            Rule::BaggageProperty => Self::BaggageProperty,
-            _ => Self::None,
-        }
+        RULES
+            .iter()
+            .find(|(_, r)| *r == rule)
+            .map_or(Self::None, |(c, _)| *c)
     }
 
     fn to_core(self) -> Option<Rule> {
-        Some(match self {
-            Self::None => return None,
-            Self::TraceparentVersionFf => Rule::TraceparentVersionFf,
-            Self::TraceparentLength => Rule::TraceparentLength,
-            Self::TraceparentDelimiter => Rule::TraceparentDelimiter,
-            Self::TraceparentLowercaseHex => Rule::TraceparentLowercaseHex,
-            Self::TraceparentZeroTraceId => Rule::TraceparentZeroTraceId,
-            Self::TraceparentZeroParentId => Rule::TraceparentZeroParentId,
-            Self::TracestateMember => Rule::TracestateMember,
-            Self::TracestateKey => Rule::TracestateKey,
-            Self::TracestateValue => Rule::TracestateValue,
-            Self::TracestateTooManyMembers => Rule::TracestateTooManyMembers,
-            Self::BaggageMember => Rule::BaggageMember,
-            Self::BaggageKey => Rule::BaggageKey,
-            Self::BaggageValue => Rule::BaggageValue,
-            Self::BaggageProperty => Rule::BaggageProperty,
-        })
+        RULES.iter().find(|(c, _)| *c == self).map(|(_, r)| *r)
     }
 }
 

@@ -64,16 +64,21 @@ pub fn detach_id(id: u64) -> Result<(), scope::Misuse> {
 
 /// Runs `work` with `snapshot` current, then restores what was current before,
 /// detaching (and counting as leaked) anything `work` attached and left live, even
-/// if `work` panics.
+/// if `work` panics. A leak is reported under the diagnostics mode.
 pub fn run_in<R>(snapshot: &Snapshot, work: impl FnOnce() -> R) -> R {
-    let slot = thread_slot();
-    let own = scope::attach(&slot, snapshot.clone());
-    let _hygiene = TaskGuard {
-        mark: Some(scope::enter_task(&slot)),
-        own,
-        slot,
-    };
-    work()
+    let (result, leaked) = run_task(snapshot, work);
+    if leaked > 0 {
+        let _ = scope::report(scope::Misuse::Leaked, "ctxbridge::run_in");
+    }
+    result
+}
+
+/// [`run_in`] that returns how many attaches `work` leaked instead of reporting them,
+/// for bindings that report through their own language (the C ABI).
+pub fn run_task<R>(snapshot: &Snapshot, work: impl FnOnce() -> R) -> (R, u64) {
+    let task = TaskGuard::enter(snapshot);
+    let result = work();
+    (result, task.finish())
 }
 
 /// Captures now and returns work that runs in the capture wherever it is called.
@@ -94,25 +99,48 @@ where
     std::thread::spawn(wrap(work))
 }
 
-/// Restores what was current around the task on drop, so a panicking task is
-/// cleaned up too.
+/// Restores what was current around a task. `finish` does it when the task returns;
+/// `Drop` does it when the task panics, so a panicking task is cleaned up too.
 struct TaskGuard {
     slot: ThreadSlot<Snapshot>,
-    /// The attach `run_in` made for the task.
+    /// The attach made for the task.
     own: Token<Snapshot>,
-    /// What was current once `own` was attached.
+    /// What was current once `own` was attached; taken by the first cleanup.
     mark: Option<scope::TaskMark<Snapshot>>,
+}
+
+impl TaskGuard {
+    fn enter(snapshot: &Snapshot) -> Self {
+        let slot = thread_slot();
+        let own = scope::attach(&slot, snapshot.clone());
+        TaskGuard {
+            mark: Some(scope::enter_task(&slot)),
+            own,
+            slot,
+        }
+    }
+
+    /// Detaches what the task leaked (returning how many) and the task's own attach.
+    fn finish(mut self) -> u64 {
+        self.cleanup()
+    }
+
+    fn cleanup(&mut self) -> u64 {
+        let Some(mark) = self.mark.take() else {
+            return 0;
+        };
+        let leaked = scope::exit_task(&self.slot, mark);
+        // The task never saw `own`, so this detach is in order unless the task
+        // detached frames from outside it; the rules handle that case.
+        let _ = scope::detach(&self.slot, &self.own);
+        leaked
+    }
 }
 
 impl Drop for TaskGuard {
     fn drop(&mut self) {
-        if let Some(mark) = self.mark.take() {
-            if scope::exit_task(&self.slot, mark) > 0 {
-                let _ = scope::report(scope::Misuse::Leaked, "ctxbridge::run_in");
-            }
+        if self.cleanup() > 0 {
+            let _ = scope::report(scope::Misuse::Leaked, "ctxbridge::run_in");
         }
-        // `work` never saw this token, so this detach is in order unless `work`
-        // detached frames from outside it; the rules handle that case.
-        let _ = scope::detach(&self.slot, &self.own);
     }
 }

@@ -80,18 +80,22 @@ def detach(token: Any) -> None:
 
 
 def _run_task(context: Context, fn: Callable[..., R], args: tuple, kwargs: dict) -> R:
-    token = attach(context)
+    native = _runtime_is_ctxbridge()  # once per task, not once per step
+    token: Any = _native.attach(context) if native else otel_context.attach(context)
     marker = _native.enter_task()
     try:
         return fn(*args, **kwargs)
     finally:
         leaked = _native.exit_task(marker)
-        if not leaked and not _runtime_is_ctxbridge() and otel_context.get_current() is not context:
+        if not leaked and not native and otel_context.get_current() is not context:
             # The default runtime keeps no stack: a task that returns with another
             # context current left at least one attach behind.
             leaked = 1
             _native.record("leaked", 1)
-        detach(token)
+        if native:
+            _native.detach(token)
+        else:
+            detach(token)
         if leaked:
             report("leaked")
 
