@@ -7,7 +7,7 @@
 use std::panic::Location;
 use std::time::SystemTime;
 
-use crate::scope::{self, MisuseError, Slot, ThreadSlot, ThreadState, Token};
+use crate::scope::{self, MisuseError, ThreadSlot, ThreadState, Token};
 use crate::snapshot::Snapshot;
 
 thread_local! {
@@ -48,18 +48,7 @@ pub fn detach(token: &Token<Snapshot>) -> Result<(), MisuseError> {
 /// An id from another thread is `wrong_scope`; one not on this thread's stack was
 /// already detached.
 pub fn detach_id(id: u64) -> Result<(), scope::Misuse> {
-    let slot = thread_slot();
-    if ThreadSlot::<Snapshot>::scope_of(id) != slot.scope_id() {
-        scope::record(scope::Misuse::WrongScope, 1);
-        return Err(scope::Misuse::WrongScope);
-    }
-    match scope::find_frame(&slot, id) {
-        Some(frame) => scope::detach(&slot, &Token::from_frame(frame)),
-        None => {
-            scope::record(scope::Misuse::DoubleDetach, 1);
-            Err(scope::Misuse::DoubleDetach)
-        }
-    }
+    scope::detach_id(&thread_slot(), id)
 }
 
 /// Runs `work` with `snapshot` current, then restores what was current before,

@@ -19,4 +19,4 @@ pub use frame::{Frame, FrameState};
 pub use rules::{
     attach, current, detach, enter_task, exit_task, find_frame, Slot, TaskMark, Token,
 };
-pub use thread_slot::{ThreadSlot, ThreadState};
+pub use thread_slot::{detach_id, ThreadSlot, ThreadState};

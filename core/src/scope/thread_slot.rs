@@ -6,12 +6,15 @@ use std::sync::Arc;
 use std::thread::LocalKey;
 
 use super::frame::Frame;
-use super::rules::Slot;
+use super::diagnostics::{record, Misuse};
+use super::rules::{self, Slot, Token};
 
 /// Thread numbers start at 1 so that 0 never names a scope.
 static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
 
-/// One thread's stack. Declare it in a `thread_local!` and read it through [`ThreadSlot`].
+/// One thread's stack. Declare it in a `thread_local!` and read it through [`ThreadSlot`],
+/// or let the thread's own language hold it (Java keeps one per `Thread`, virtual
+/// threads included) and use it as the [`Slot`] directly.
 pub struct ThreadState<V> {
     scope: u64,
     next_seq: Cell<u32>,
@@ -44,7 +47,29 @@ impl<V: 'static> ThreadSlot<V> {
 
     /// The thread a frame id was issued on.
     pub fn scope_of(frame_id: u64) -> u64 {
-        frame_id >> 32
+        scope_of(frame_id)
+    }
+}
+
+impl<V> Slot<V> for ThreadState<V> {
+    fn scope_id(&self) -> u64 {
+        self.scope
+    }
+
+    fn next_frame_id(&self) -> u64 {
+        let seq = self.next_seq.get().wrapping_add(1);
+        self.next_seq.set(seq);
+        self.scope << 32 | u64::from(seq)
+    }
+
+    fn head(&self) -> Option<Arc<Frame<V>>> {
+        self.head.borrow().clone()
+    }
+
+    fn set_head(&self, head: Option<Arc<Frame<V>>>) {
+        // Drop the old head after releasing the borrow: dropping a value may run code.
+        let old = self.head.replace(head);
+        drop(old);
     }
 }
 
@@ -54,26 +79,37 @@ impl<V: 'static> Slot<V> for ThreadSlot<V> {
     }
 
     fn next_frame_id(&self) -> u64 {
-        self.key
-            .try_with(|state| {
-                let seq = state.next_seq.get().wrapping_add(1);
-                state.next_seq.set(seq);
-                state.scope << 32 | u64::from(seq)
-            })
-            .unwrap_or(0)
+        self.key.try_with(|state| state.next_frame_id()).unwrap_or(0)
     }
 
     fn head(&self) -> Option<Arc<Frame<V>>> {
         // During thread teardown the state may be gone: nothing is current then.
-        self.key
-            .try_with(|state| state.head.borrow().clone())
-            .ok()
-            .flatten()
+        self.key.try_with(|state| state.head()).ok().flatten()
     }
 
     fn set_head(&self, head: Option<Arc<Frame<V>>>) {
-        // Drop the old head after releasing the borrow: dropping a value may run code.
-        let old = self.key.try_with(|state| state.head.replace(head)).ok();
-        drop(old);
+        let _ = self.key.try_with(|state| state.set_head(head));
     }
+}
+
+/// Detaches by frame id, for bindings whose tokens are integers (C, Java) and whose
+/// slot issues ids as a [`ThreadState`] does. An id from another thread is
+/// `wrong_scope`; one no longer on this thread's stack was already detached.
+pub fn detach_id<V, S: Slot<V> + ?Sized>(slot: &S, id: u64) -> Result<(), Misuse> {
+    if scope_of(id) != slot.scope_id() {
+        record(Misuse::WrongScope, 1);
+        return Err(Misuse::WrongScope);
+    }
+    match rules::find_frame(slot, id) {
+        Some(frame) => rules::detach(slot, &Token::from_frame(frame)),
+        None => {
+            record(Misuse::DoubleDetach, 1);
+            Err(Misuse::DoubleDetach)
+        }
+    }
+}
+
+/// The thread a frame id was issued on.
+fn scope_of(frame_id: u64) -> u64 {
+    frame_id >> 32
 }

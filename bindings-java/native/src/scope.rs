@@ -1,0 +1,193 @@
+//! The scope rules for Java's `ContextStorage`: one native stack per Java thread
+//! (virtual threads included), owned by that thread's `ThreadLocal` entry and passed
+//! in as a `long`. Java keeps each frame's `Context` beside the frame id; the rules
+//! decide, and answer with numbers.
+
+use std::cell::RefCell;
+
+use ctxbridge_core::scope::{self, Misuse, Slot, TaskMark, ThreadState};
+use jni::errors::ThrowRuntimeExAndDefault;
+use jni::objects::{JByteArray, JClass};
+use jni::sys::{jint, jlong};
+use jni::EnvUnowned;
+
+use crate::bytes;
+use crate::guard::catch;
+
+/// What a detach did, as one number: after a pop, the id of the new top frame (0: the
+/// thread's base); a misuse is negative, already counted.
+const OUT_OF_ORDER: jlong = -1;
+const DOUBLE_DETACH: jlong = -2;
+const WRONG_SCOPE: jlong = -3;
+/// Returned when the library itself failed (a caught panic); Java treats it as no-op.
+const FAILED: jlong = -100;
+
+/// One Java thread's stack and the marks of the tasks running on it (nested tasks run
+/// inline, so the marks nest).
+struct JavaScope {
+    stack: ThreadState<()>,
+    marks: RefCell<Vec<TaskMark<()>>>,
+}
+
+/// The scope behind a handle from [`Java_io_ctxbridge_internal_Native_newScope`].
+///
+/// The handle is passed only by the thread that owns it (Java reads it from that
+/// thread's `ThreadLocal`) and freed only once that thread's entry is unreachable.
+fn scope_of<'a>(handle: jlong) -> Option<&'a JavaScope> {
+    // SAFETY: see above; a zero handle is rejected.
+    unsafe { (handle as *const JavaScope).as_ref() }
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_newScope(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jlong {
+    catch(0, || {
+        Box::into_raw(Box::new(JavaScope {
+            stack: ThreadState::new(),
+            marks: RefCell::new(Vec::new()),
+        })) as jlong
+    })
+}
+
+/// Frees a scope; run by Java's `Cleaner` after the owning thread's entry is gone.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_freeScope(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+) {
+    catch((), || {
+        if handle != 0 {
+            // SAFETY: the handle came from Box::into_raw in newScope and is freed once.
+            drop(unsafe { Box::from_raw(handle as *mut JavaScope) });
+        }
+    })
+}
+
+/// Rule 1: pushes a frame; returns its id (`thread << 32 | sequence`), 0 on failure.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_attach(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+) -> jlong {
+    catch(0, || match scope_of(handle) {
+        Some(scope) => scope::attach(&scope.stack, ()).id() as jlong,
+        None => 0,
+    })
+}
+
+/// Rules 2–5 for the frame `id`, closed on the thread owning `handle`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+    id: jlong,
+) -> jlong {
+    catch(FAILED, || {
+        let Some(scope) = scope_of(handle) else {
+            return FAILED;
+        };
+        match scope::detach_id(&scope.stack, id as u64) {
+            Ok(()) => scope.stack.head().map_or(0, |frame| frame.id() as jlong),
+            Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
+            Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
+            Err(_) => WRONG_SCOPE,
+        }
+    })
+}
+
+/// Rule 6: notes the stack before a task runs; returns the depth to pass to exitTask.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_enterTask(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+) -> jint {
+    catch(-1, || {
+        let Some(scope) = scope_of(handle) else {
+            return -1;
+        };
+        let mut marks = scope.marks.borrow_mut();
+        marks.push(scope::enter_task(&scope.stack));
+        marks.len() as jint
+    })
+}
+
+/// Rule 6: restores the stack noted by enterTask at `depth`, detaching (and counting
+/// as leaked) whatever the task left attached. Returns how many leaked.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    handle: jlong,
+    depth: jint,
+) -> jlong {
+    catch(0, || {
+        let Some(scope) = scope_of(handle) else {
+            return 0;
+        };
+        let depth = usize::try_from(depth).unwrap_or(0);
+        let mut leaked = 0;
+        // Pops down to the mark at `depth`; marks above it belong to inner tasks whose
+        // wrappers never exited (an exception skipped them), and are cleaned up first.
+        loop {
+            let mark = {
+                let mut marks = scope.marks.borrow_mut();
+                if depth == 0 || marks.len() < depth {
+                    break;
+                }
+                marks.pop()
+            };
+            match mark {
+                Some(mark) => leaked += scope::exit_task(&scope.stack, mark),
+                None => break,
+            }
+        }
+        leaked as jlong
+    })
+}
+
+/// The misuse codes Java passes to judge, in `Misuse` order.
+fn misuse_of(code: jint) -> Option<Misuse> {
+    match code {
+        1 => Some(Misuse::OutOfOrder),
+        2 => Some(Misuse::DoubleDetach),
+        3 => Some(Misuse::WrongScope),
+        4 => Some(Misuse::Leaked),
+        _ => None,
+    }
+}
+
+/// Applies the mode to a misuse the rules counted at `site` (UTF-8 bytes): `null` when
+/// nothing is to be done (off, or this site was already warned about), else the
+/// message, which Java logs (warn) or throws (strict).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_judge<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    misuse: jint,
+    site: JByteArray<'local>,
+    site_len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let Some(misuse) = misuse_of(misuse) else {
+            return Ok(JByteArray::default());
+        };
+        let mut message = None;
+        let site = bytes::with_bytes(env, &site, site_len, |b| {
+            String::from_utf8_lossy(b).into_owned()
+        })?;
+        if let Err(error) = scope::report_with(misuse, &site, |e| message = Some(e.to_string())) {
+            message = Some(error.to_string());
+        }
+        match message {
+            Some(text) => bytes::to_java(env, text.as_bytes()),
+            None => Ok(JByteArray::default()),
+        }
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}

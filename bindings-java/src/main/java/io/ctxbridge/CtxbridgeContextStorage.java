@@ -1,0 +1,133 @@
+package io.ctxbridge;
+
+import io.ctxbridge.internal.Native;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextStorage;
+import io.opentelemetry.context.Scope;
+import java.util.concurrent.Callable;
+
+/**
+ * A {@link ContextStorage} whose scopes follow ctxbridge's rules (DESIGN section 4), decided
+ * by the Rust core:
+ *
+ * <ul>
+ *   <li>closing the latest scope restores what was current before it;
+ *   <li>closing an earlier scope ({@link Misuse#OUT_OF_ORDER}) leaves the current context
+ *       unchanged and the later close skips it, so overlapping scopes unwind to the base;
+ *   <li>closing a scope twice ({@link Misuse#DOUBLE_DETACH}) or on another thread ({@link
+ *       Misuse#WRONG_SCOPE}) changes nothing;
+ *   <li>every misuse is counted ({@link Diagnostics#stats()}) and logged once per call site
+ *       ({@link Mode#WARN}) or thrown ({@link Mode#STRICT}).
+ * </ul>
+ *
+ * <p>It is installed by having the jar on the class path: {@link
+ * CtxbridgeContextStorageProvider} is registered in {@code META-INF/services}. The {@code
+ * Context} objects stay in Java; each attach and close is one JNI call with {@code long}s.
+ */
+public final class CtxbridgeContextStorage implements ContextStorage {
+  static final CtxbridgeContextStorage INSTANCE = new CtxbridgeContextStorage();
+
+  private static final ThreadLocal<ThreadStack> STACKS = ThreadLocal.withInitial(ThreadStack::new);
+
+  private CtxbridgeContextStorage() {}
+
+  /** The storage (one per process, like the thread-local stacks it manages). */
+  public static CtxbridgeContextStorage get() {
+    return INSTANCE;
+  }
+
+  @Override
+  public Scope attach(Context toAttach) {
+    if (toAttach == null) {
+      return Scope.noop();
+    }
+    return push(STACKS.get(), toAttach);
+  }
+
+  @Override
+  public Context current() {
+    ScopeFrame head = STACKS.get().head;
+    return head == null ? null : head.context;
+  }
+
+  private static ScopeFrame push(ThreadStack stack, Context context) {
+    ScopeFrame frame = new ScopeFrame(context, stack.head, Native.attach(stack.handle()), stack);
+    stack.head = frame;
+    return frame;
+  }
+
+  /** Undoes {@code frame}'s attach, as its thread's rules decide. */
+  void close(ScopeFrame frame) {
+    Misuse misuse = closeQuietly(frame);
+    if (misuse != null) {
+      Diagnostics.reportAtCaller(misuse);
+    }
+  }
+
+  /** Closes {@code frame}; returns the misuse (already counted) or null. */
+  private static Misuse closeQuietly(ScopeFrame frame) {
+    // A close on the owning thread (the usual case) needs no ThreadLocal lookup.
+    ThreadStack caller = frame.owner.thread == Thread.currentThread() ? frame.owner : STACKS.get();
+    long top = Native.detach(caller.handle(), frame.id);
+    if (top >= 0) {
+      ScopeFrame head = frame.parent;
+      while (head != null && head.id != top) {
+        head = head.parent;
+      }
+      caller.head = head;
+      return null;
+    }
+    if (top == Native.OUT_OF_ORDER) {
+      return Misuse.OUT_OF_ORDER;
+    }
+    if (top == Native.DOUBLE_DETACH) {
+      return Misuse.DOUBLE_DETACH;
+    }
+    if (top == Native.WRONG_SCOPE) {
+      return Misuse.WRONG_SCOPE;
+    }
+    return null;
+  }
+
+  /**
+   * Runs {@code task} as a task (DESIGN rule 6) on top of {@code own}, the scope its wrapper
+   * opened on this thread: whatever the task leaves attached is closed and counted as {@link
+   * Misuse#LEAKED}, then {@code own} is closed, so a pooled thread never carries one task's
+   * context into the next.
+   */
+  <T> T call(ScopeFrame own, Callable<T> task, Object site) throws Exception {
+    ThreadStack stack = own.owner;
+    long handle = stack.handle();
+    int depth = Native.enterTask(handle);
+    boolean completed = false;
+    try {
+      T result = task.call();
+      completed = true;
+      return result;
+    } finally {
+      long leaked = Native.exitTask(handle, depth);
+      stack.head = own;
+      closeQuietly(own);
+      if (leaked > 0) {
+        try {
+          Diagnostics.report(Misuse.LEAKED, "task " + site.getClass().getName());
+        } catch (MisuseException strict) {
+          // Strict mode throws after the task, but never hides the task's own exception.
+          if (completed) {
+            throw strict;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether OpenTelemetry's {@code Context} uses this storage now, directly or through a
+   * storage that delegates to it (as {@code opentelemetry-sdk-testing}'s settable one does).
+   */
+  public static boolean isInstalled() {
+    try (Scope probe = ContextStorage.get().attach(Context.root())) {
+      return probe instanceof ScopeFrame;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.ctxbridge;
+
+import io.ctxbridge.internal.Fields;
+import io.ctxbridge.internal.Native;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * W3C {@code traceparent}, {@code tracestate} and {@code baggage} in one propagator, on
+ * ctxbridge's codecs (W3C Trace Context Level 2, W3C Baggage).
+ *
+ * <ul>
+ *   <li>Repeated headers are read with {@link TextMapGetter#getAll}: a repeated {@code
+ *       traceparent} is ambiguous and starts a new trace; repeated {@code tracestate} and
+ *       {@code baggage} values are combined in order.
+ *   <li>Bad input never throws: the context it was given comes back (an invalid tracestate is
+ *       dropped and the traceparent kept; a malformed baggage member is dropped alone).
+ *   <li>The tracestate is handed over as a {@link W3cTraceState}, which keeps Level 2 keys.
+ * </ul>
+ *
+ * <p>Each header crosses into the core once, as bytes; only the ids are sliced out as strings.
+ * Use {@link #getInstance()}, or {@code otel.propagators=ctxbridge} with the SDK autoconfigure
+ * module.
+ */
+public final class CtxbridgePropagator implements TextMapPropagator {
+  static final String TRACEPARENT = "traceparent";
+  static final String TRACESTATE = "tracestate";
+  static final String BAGGAGE = "baggage";
+  private static final List<String> FIELDS = List.of(TRACEPARENT, TRACESTATE, BAGGAGE);
+  private static final CtxbridgePropagator INSTANCE = new CtxbridgePropagator();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  /** The flag bits a traceparent carries: sampled (01) and random (02). */
+  private static final int KNOWN_FLAGS = 0x03;
+
+  private CtxbridgePropagator() {}
+
+  public static CtxbridgePropagator getInstance() {
+    return INSTANCE;
+  }
+
+  @Override
+  public Collection<String> fields() {
+    return FIELDS;
+  }
+
+  @Override
+  public <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {
+    if (context == null || setter == null) {
+      return;
+    }
+    SpanContext spanContext = Span.fromContext(context).getSpanContext();
+    if (spanContext.isValid()) {
+      setter.set(carrier, TRACEPARENT, traceparent(spanContext));
+      TraceState traceState = spanContext.getTraceState();
+      if (!traceState.isEmpty()) {
+        String header = W3cTraceState.of(traceState).header();
+        if (!header.isEmpty()) {
+          setter.set(carrier, TRACESTATE, header);
+        }
+      }
+    }
+    Baggage baggage = Baggage.fromContextOrNull(context);
+    if (baggage != null && !baggage.isEmpty()) {
+      String header = BaggageCodec.encode(baggage, false);
+      if (!header.isEmpty()) {
+        setter.set(carrier, BAGGAGE, header);
+      }
+    }
+  }
+
+  @Override
+  public <C> Context extract(Context context, C carrier, TextMapGetter<C> getter) {
+    if (context == null) {
+      context = Context.root();
+    }
+    if (getter == null) {
+      return context;
+    }
+    try {
+      SpanContext parent = extractSpanContext(carrier, getter);
+      if (parent != null) {
+        context = context.with(Span.wrap(parent));
+      }
+      String baggageHeader = combined(getter.getAll(carrier, BAGGAGE));
+      if (baggageHeader != null) {
+        Baggage baggage = BaggageCodec.decode(baggageHeader, false);
+        if (!baggage.isEmpty()) {
+          context = context.with(baggage);
+        }
+      }
+      return context;
+    } catch (RuntimeException badCarrier) {
+      // A getter that throws is the caller's bug, but extract must not fail a request.
+      return context;
+    }
+  }
+
+  /** The remote parent a carrier holds, or null. */
+  static <C> SpanContext extractSpanContext(C carrier, TextMapGetter<C> getter) {
+    Iterator<String> traceparents = getter.getAll(carrier, TRACEPARENT);
+    if (traceparents == null || !traceparents.hasNext()) {
+      return null;
+    }
+    String traceparent = traceparents.next();
+    if (traceparent == null || traceparents.hasNext()) {
+      return null; // absent, or repeated: a new trace (trace-context-2 3.2)
+    }
+    String tracestate = combined(getter.getAll(carrier, TRACESTATE));
+    return spanContext(traceparent, tracestate);
+  }
+
+  /** A remote span context from a traceparent and its tracestate, or null if invalid. */
+  static SpanContext spanContext(String traceparent, String tracestate) {
+    traceparent = trimOws(traceparent);
+    byte[] parent = Fields.utf8(traceparent);
+    byte[] state = tracestate == null ? null : Fields.utf8(tracestate);
+    int verdict =
+        Native.checkTrace(parent, parent.length, state, state == null ? 0 : state.length);
+    if (verdict < 0) {
+      return null;
+    }
+    TraceState traceState =
+        switch (verdict >>> 8) {
+          case 1 -> W3cTraceState.ofCanonical(tracestate);
+          case 2 -> W3cTraceState.ofCanonical(
+              Fields.string(Native.canonicalTracestate(state, state.length)));
+          default -> TraceState.getDefault();
+        };
+    return SpanContext.createFromRemoteParent(
+        traceparent.substring(3, 35),
+        traceparent.substring(36, 52),
+        TraceFlags.fromByte((byte) (verdict & 0xff)),
+        traceState);
+  }
+
+  /**
+   * The value without surrounding spaces and tabs (HTTP's optional whitespace), so the ids
+   * sit at their fixed offsets. The core trims the same way when it checks the value.
+   */
+  static String trimOws(String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && isOws(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && isOws(value.charAt(end - 1))) {
+      end--;
+    }
+    return start == 0 && end == value.length() ? value : value.substring(start, end);
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** Header values combined as W3C says repeated headers are: joined by commas. */
+  static String combined(Iterator<String> values) {
+    if (values == null || !values.hasNext()) {
+      return null;
+    }
+    String first = values.next();
+    if (!values.hasNext()) {
+      return first;
+    }
+    StringBuilder joined = new StringBuilder(first == null ? "" : first);
+    while (values.hasNext()) {
+      String next = values.next();
+      if (next != null) {
+        joined.append(',').append(next);
+      }
+    }
+    return joined.toString();
+  }
+
+  /** The version-00 traceparent of a valid span context; unknown flag bits are zeroed. */
+  static String traceparent(SpanContext spanContext) {
+    String traceId = spanContext.getTraceId();
+    String spanId = spanContext.getSpanId();
+    int flags = spanContext.getTraceFlags().asByte() & KNOWN_FLAGS;
+    char[] out = new char[55];
+    out[0] = '0';
+    out[1] = '0';
+    out[2] = '-';
+    traceId.getChars(0, 32, out, 3);
+    out[35] = '-';
+    spanId.getChars(0, 16, out, 36);
+    out[52] = '-';
+    out[53] = HEX[flags >>> 4];
+    out[54] = HEX[flags & 0xf];
+    return new String(out);
+  }
+
+  @Override
+  public String toString() {
+    return "CtxbridgePropagator";
+  }
+}

@@ -1,0 +1,97 @@
+package io.ctxbridge;
+
+import io.ctxbridge.internal.Fields;
+import io.ctxbridge.internal.Native;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The misuse counters and the mode. The initial mode comes from the system property {@code
+ * ctxbridge.mode} or the environment variable {@code CTXBRIDGE_MODE} ({@code off}, {@code warn}
+ * or {@code strict}); the default is {@code warn}.
+ */
+public final class Diagnostics {
+  static final Logger LOGGER = Logger.getLogger("io.ctxbridge");
+
+  static {
+    String initial = System.getProperty("ctxbridge.mode", System.getenv("CTXBRIDGE_MODE"));
+    if (initial != null && !initial.isBlank()) {
+      setMode(Mode.valueOf(initial.trim().toUpperCase(Locale.ROOT)));
+    }
+  }
+
+  private Diagnostics() {}
+
+  /** The counters now. */
+  public static Stats stats() {
+    long[] s = Native.stats();
+    return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
+  }
+
+  /** Sets every counter to zero and forgets which call sites were warned about. */
+  public static void resetStats() {
+    Native.resetStats();
+  }
+
+  public static Mode mode() {
+    return Mode.values()[Native.mode()];
+  }
+
+  public static void setMode(Mode mode) {
+    Native.setMode(mode.ordinal());
+  }
+
+  /**
+   * Applies the mode to a misuse the rules already counted: logs it once per call site (warn)
+   * or throws (strict).
+   */
+  static void report(Misuse misuse, String site) {
+    byte[] site8 = Fields.utf8(site);
+    byte[] message = Native.judge(misuse.code(), site8, site8.length);
+    if (message == null) {
+      return;
+    }
+    String text = Fields.string(message);
+    if (Native.mode() == Mode.STRICT.ordinal()) {
+      throw new MisuseException(misuse, text);
+    }
+    LOGGER.log(Level.WARNING, text);
+  }
+
+  /** {@link #report} at the first caller outside ctxbridge and OpenTelemetry's context. */
+  static void reportAtCaller(Misuse misuse) {
+    report(misuse, callerSite());
+  }
+
+  /** {@code Class.method(File.java:line)} of the code that called into ctxbridge. */
+  static String callerSite() {
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(
+            frames ->
+                frames
+                    .filter(f -> !isLibrary(f.getDeclaringClass()))
+                    .findFirst()
+                    .map(StackWalker.StackFrame::toStackTraceElement)
+                    .map(StackTraceElement::toString)
+                    .orElse("<unknown>"));
+  }
+
+  /** Where this library's classes come from (its jar, or its classes folder). */
+  private static final URL HOME = locationOf(Diagnostics.class);
+
+  /** Frames of ctxbridge itself and of OpenTelemetry's context are not the caller. */
+  private static boolean isLibrary(Class<?> type) {
+    if (type.getName().startsWith("io.opentelemetry.context.")) {
+      return true;
+    }
+    return HOME != null && HOME.equals(locationOf(type));
+  }
+
+  private static URL locationOf(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    return source == null ? null : source.getLocation();
+  }
+}

@@ -1,0 +1,230 @@
+package io.ctxbridge;
+
+import io.ctxbridge.internal.Fields;
+import io.ctxbridge.internal.Native;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.TraceStateBuilder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A {@link TraceState} validated by ctxbridge's core against W3C Trace Context Level 2, kept as
+ * its canonical header. OpenTelemetry Java's own builder checks keys by Level 1 rules, so keys
+ * such as {@code 1tenant@vendor} would be lost; the propagator hands this class over instead,
+ * and injects it without re-encoding.
+ *
+ * <p>Members are parsed from the header the first time they are read.
+ */
+public final class W3cTraceState implements TraceState {
+  private static final int MAX_HEADER = 512;
+  private static final W3cTraceState EMPTY = new W3cTraceState("");
+
+  private final String canonical;
+  private volatile String[] pairs;
+
+  private W3cTraceState(String canonical) {
+    this.canonical = canonical;
+  }
+
+  /** A tracestate from a header the core has already found canonical. */
+  static W3cTraceState ofCanonical(String canonical) {
+    return canonical.isEmpty() ? EMPTY : new W3cTraceState(canonical);
+  }
+
+  /** A builder for a tracestate of W3C Trace Context Level 2 members. */
+  public static TraceStateBuilder builder() {
+    return new Builder("");
+  }
+
+  /** The empty tracestate. */
+  public static W3cTraceState empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Parses tracestate header values (a repeated header is combined in order).
+   *
+   * @throws IllegalArgumentException naming the broken rule, e.g. {@code tracestate.key: ...}
+   */
+  public static W3cTraceState parse(String... headers) {
+    byte[] value = Fields.utf8(String.join(",", headers));
+    String[] fields = Fields.unpack(Native.parseTracestate(value, value.length, true));
+    return fromPairs(fields);
+  }
+
+  /** The same members as {@code other}; members W3C cannot carry are left out. */
+  public static W3cTraceState of(TraceState other) {
+    if (other instanceof W3cTraceState own) {
+      return own;
+    }
+    if (other.isEmpty()) {
+      return EMPTY;
+    }
+    List<String> ops = new ArrayList<>();
+    ops.add("");
+    List<Map.Entry<String, String>> members = new ArrayList<>(other.asMap().entrySet());
+    // Each set moves its key to the front, so set them from the last one.
+    for (int i = members.size() - 1; i >= 0; i--) {
+      ops.add("set");
+      ops.add(members.get(i).getKey());
+      ops.add(members.get(i).getValue());
+    }
+    return edit(ops, true);
+  }
+
+  private static W3cTraceState fromPairs(String[] fields) {
+    StringBuilder header = new StringBuilder();
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      if (header.length() > 0) {
+        header.append(',');
+      }
+      header.append(fields[i]).append('=').append(fields[i + 1]);
+    }
+    W3cTraceState state = ofCanonical(header.toString());
+    state.pairs = fields;
+    return state;
+  }
+
+  private static W3cTraceState edit(List<String> ops, boolean lenient) {
+    byte[] packed = Fields.pack(ops);
+    return ofCanonical(Fields.string(Native.editTracestate(packed, packed.length, lenient)));
+  }
+
+  /** Every member as {@code key=value}, joined by commas, in order: no truncation. */
+  public String canonical() {
+    return canonical;
+  }
+
+  /**
+   * The {@code tracestate} header to send: at most 512 characters (members longer than 128
+   * characters go first, then members from the right).
+   */
+  public String header() {
+    if (canonical.length() <= MAX_HEADER) {
+      return canonical;
+    }
+    byte[] value = Fields.utf8(canonical);
+    return Fields.string(Native.tracestateHeader(value, value.length));
+  }
+
+  /**
+   * This tracestate with {@code key} set to {@code value}, moved to the front (past 32 members
+   * the right-most is dropped).
+   *
+   * @throws IllegalArgumentException naming the broken rule
+   */
+  public W3cTraceState with(String key, String value) {
+    return edit(List.of(canonical, "set", key, value), false);
+  }
+
+  /** This tracestate without {@code key}. */
+  public W3cTraceState without(String key) {
+    return edit(List.of(canonical, "delete", key), false);
+  }
+
+  private String[] pairs() {
+    String[] p = pairs;
+    if (p == null) {
+      byte[] value = Fields.utf8(canonical);
+      p = canonical.isEmpty() ? new String[0] : Fields.unpack(Native.parseTracestate(value, value.length, false));
+      pairs = p;
+    }
+    return p;
+  }
+
+  @Override
+  public String get(String key) {
+    String[] p = pairs();
+    for (int i = 0; i + 1 < p.length; i += 2) {
+      if (p[i].equals(key)) {
+        return p[i + 1];
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public int size() {
+    return pairs().length / 2;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return canonical.isEmpty();
+  }
+
+  @Override
+  public void forEach(BiConsumer<String, String> consumer) {
+    String[] p = pairs();
+    for (int i = 0; i + 1 < p.length; i += 2) {
+      consumer.accept(p[i], p[i + 1]);
+    }
+  }
+
+  @Override
+  public Map<String, String> asMap() {
+    Map<String, String> map = new LinkedHashMap<>();
+    forEach(map::put);
+    return Collections.unmodifiableMap(map);
+  }
+
+  @Override
+  public TraceStateBuilder toBuilder() {
+    return new Builder(canonical);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof W3cTraceState state && state.canonical.equals(canonical);
+  }
+
+  @Override
+  public int hashCode() {
+    return canonical.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "W3cTraceState{" + canonical + "}";
+  }
+
+  /**
+   * Collects edits and applies them in {@link #build()}. As OpenTelemetry's builder does, an
+   * invalid key or value is ignored.
+   */
+  private static final class Builder implements TraceStateBuilder {
+    private final List<String> ops = new ArrayList<>();
+
+    Builder(String start) {
+      ops.add(start);
+    }
+
+    @Override
+    public TraceStateBuilder put(String key, String value) {
+      if (key != null && value != null) {
+        ops.add("set");
+        ops.add(key);
+        ops.add(value);
+      }
+      return this;
+    }
+
+    @Override
+    public TraceStateBuilder remove(String key) {
+      if (key != null) {
+        ops.add("delete");
+        ops.add(key);
+      }
+      return this;
+    }
+
+    @Override
+    public TraceState build() {
+      return ops.size() == 1 ? ofCanonical(ops.get(0)) : edit(ops, true);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.ctxbridge.internal;
+
+/**
+ * The JNI library ({@code bindings-java/native}). Arguments are {@code long} ids,
+ * primitives and {@code byte[]}; several strings come back packed in one array (see {@link
+ * Fields}). {@code Context} objects never cross: Java keeps them beside the frame ids.
+ *
+ * <p>Internal: the public API is in {@code io.ctxbridge}.
+ */
+public final class Native {
+  static {
+    NativeLibrary.load();
+  }
+
+  /** {@link #detach}: the frame was not the latest live attach (it is now tombstoned). */
+  public static final long OUT_OF_ORDER = -1;
+  /** {@link #detach}: the frame was already detached. */
+  public static final long DOUBLE_DETACH = -2;
+  /** {@link #detach}: the frame belongs to another thread. */
+  public static final long WRONG_SCOPE = -3;
+  /** {@link #detach}: the library failed (a caught Rust panic); nothing changed. */
+  public static final long FAILED = -100;
+
+  private Native() {}
+
+  // Scopes: one native stack per Java thread, owned by that thread's ThreadLocal entry.
+
+  /** A new, empty stack for the calling thread; free it with {@link #freeScope}. */
+  public static native long newScope();
+
+  public static native void freeScope(long scope);
+
+  /** Pushes a frame on {@code scope}'s stack and returns its id. */
+  public static native long attach(long scope);
+
+  /**
+   * Detaches frame {@code id} from the calling thread's {@code scope}: the id of the new top
+   * frame (0 when the stack is empty) when it was popped, else a negative misuse code.
+   */
+  public static native long detach(long scope, long id);
+
+  /** Notes the stack before a task runs; returns the depth to hand to {@link #exitTask}. */
+  public static native int enterTask(long scope);
+
+  /** Restores the stack as {@link #enterTask} found it; returns how many frames leaked. */
+  public static native long exitTask(long scope, int depth);
+
+  /**
+   * Applies the mode to a counted misuse (1 out_of_order, 2 double_detach, 3 wrong_scope, 4
+   * leaked) at {@code site}: {@code null} when nothing is to be done, else the message to log
+   * (warn) or throw (strict).
+   */
+  public static native byte[] judge(int misuse, byte[] site, int siteLength);
+
+  // Diagnostics.
+
+  /** attached, detached, out_of_order, double_detach, wrong_scope, leaked. */
+  public static native long[] stats();
+
+  public static native void resetStats();
+
+  /** 0 off, 1 warn, 2 strict. */
+  public static native int mode();
+
+  public static native void setMode(int mode);
+
+  /** Bytes the library holds on the native heap. */
+  public static native long liveBytes();
+
+  // Codecs: header values in as bytes.
+
+  /**
+   * The flags of a valid traceparent (only sampled and random kept), else -1; with {@code
+   * explain}, an invalid one throws {@link IllegalArgumentException} naming the rule.
+   */
+  public static native int checkTraceparent(byte[] value, int length, boolean explain);
+
+  /**
+   * A traceparent and the tracestate that came with it, in one call: -1 when the traceparent is
+   * invalid, else {@code flags | verdict << 8} where verdict is {@link #checkTracestate}'s (0
+   * when {@code tracestate} is null).
+   */
+  public static native int checkTrace(
+      byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
+
+  /**
+   * 1 when the tracestate is already canonical (keep the caller's string), 0 when empty or
+   * invalid (drop it), 2 otherwise (ask {@link #canonicalTracestate}).
+   */
+  public static native int checkTracestate(byte[] value, int length);
+
+  /** The canonical form of a tracestate; empty when it is invalid. */
+  public static native byte[] canonicalTracestate(byte[] value, int length);
+
+  /** The header to send for a canonical tracestate (at most 512 characters). */
+  public static native byte[] tracestateHeader(byte[] value, int length);
+
+  /** Packed key, value fields; {@code strict} throws naming the rule, else invalid is empty. */
+  public static native byte[] parseTracestate(byte[] value, int length, boolean strict);
+
+  /**
+   * Applies packed ops ({@code start, [set, key, value | delete, key]...}) and returns the
+   * canonical result. A broken rule throws, unless {@code lenient}: then the op is skipped.
+   */
+  public static native byte[] editTracestate(byte[] packed, int length, boolean lenient);
+
+  /** Packed key, value, metadata fields; {@code strict} throws at the first bad member. */
+  public static native byte[] parseBaggage(byte[] value, int length, boolean strict);
+
+  /** The header for packed key, value, metadata fields; {@code strict} throws for bad ones. */
+  public static native byte[] encodeBaggage(byte[] packed, int length, boolean strict);
+
+  /**
+   * The queue decision for packed name, value header fields: kind, trace id, span id, flags,
+   * tracestate, then key, value, metadata per baggage member.
+   */
+  public static native byte[] resume(
+      byte[] headers, int length, long enqueuedAtMillis, long maxAgeMillis, long nowMillis);
+}
