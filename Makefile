@@ -10,6 +10,14 @@ VALGRIND   ?= valgrind
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := traceparent tracestate baggage extract
 
+MVN        ?= mvn
+MVN_FLAGS  := -B -ntp -Dstyle.color=never -f bindings-java/pom.xml
+JAVA_CP    := bindings-java/target/test-classpath.txt
+# Builds the classes (and the JNI library) and writes the test class path to JAVA_CP.
+MVN_CLASSPATH := test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+	-Dmdep.includeScope=test
+MVN_RELEASE := -Dcargo.profile=release -Dcargo.dir=release
+
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 WHEELS     := target/wheels
@@ -18,12 +26,12 @@ C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
 
-.PHONY: all test test-rust test-c test-python test-node node python venv lint demo demo-rust demo-python \
-	demo-node bench bench-rust bench-python bench-node header fuzz conformance clean
+.PHONY: all test test-rust test-c test-python test-node test-java node python java venv lint demo demo-rust \
+	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java header fuzz conformance clean
 
 all: test
 
-test: test-rust test-c test-python test-node
+test: test-rust test-c test-python test-node test-java
 
 ## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
 test-rust:
@@ -63,12 +71,19 @@ node:
 test-node: node
 	cd bindings-node && npm test
 
+## Java: Maven builds the JNI library with cargo (debug) and packages it in the jar.
+java:
+	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
+
+test-java:
+	$(MVN) $(MVN_FLAGS) test
+
 lint: venv
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
 
-demo: demo-rust demo-python demo-node
+demo: demo-rust demo-python demo-node demo-java
 
 demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
@@ -80,7 +95,11 @@ demo-node:
 	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
 	node examples/node/order-service.js
 
-bench: bench-rust bench-python bench-node
+demo-java:
+	$(MVN) $(MVN_FLAGS) -q $(MVN_RELEASE) $(MVN_CLASSPATH)
+	java -cp bindings-java/target/classes:$$(cat $(JAVA_CP)) examples/java/OrderService.java
+
+bench: bench-rust bench-python bench-node bench-java
 
 bench-rust:
 	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
@@ -95,6 +114,13 @@ bench-python: venv
 bench-node:
 	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && node bench/bench.js
+
+## JMH, in one run: ctxbridge vs opentelemetry-java (JMH_FLAGS to shorten or lengthen it).
+JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
+bench-java:
+	$(MVN) $(MVN_FLAGS) -q $(MVN_RELEASE) $(MVN_CLASSPATH)
+	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
+		org.openjdk.jmh.Main $(JMH_FLAGS) io.ctxbridge.bench
 
 ## Regenerates include/ctxbridge.h from capi/src (commit the result).
 header:

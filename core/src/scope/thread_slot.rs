@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::LocalKey;
 
-use super::frame::Frame;
 use super::diagnostics::{record, Misuse};
+use super::frame::Frame;
 use super::rules::{self, Slot, Token};
 
 /// Thread numbers start at 1 so that 0 never names a scope.
@@ -79,7 +79,9 @@ impl<V: 'static> Slot<V> for ThreadSlot<V> {
     }
 
     fn next_frame_id(&self) -> u64 {
-        self.key.try_with(|state| state.next_frame_id()).unwrap_or(0)
+        self.key
+            .try_with(|state| state.next_frame_id())
+            .unwrap_or(0)
     }
 
     fn head(&self) -> Option<Arc<Frame<V>>> {
