@@ -30,10 +30,6 @@ public final class Queues {
       };
   private static final TextMapGetter<Map<String, String>> MAP_GETTER =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
 
         @Override
         public String get(Map<String, String> carrier, String key) {

@@ -72,10 +72,6 @@ class BadInputTest {
     assertSame(given, PROPAGATOR.extract(given, new TestSupport.Headers(), null));
     TextMapGetter<Object> nullValues =
         new TextMapGetter<>() {
-          @Override
-          public Iterable<String> keys(Object carrier) {
-            return List.of();
-          }
 
           @Override
           public String get(Object carrier, String key) {
@@ -90,10 +86,6 @@ class BadInputTest {
     assertSame(given, PROPAGATOR.extract(given, new Object(), nullValues));
     TextMapGetter<Object> throwing =
         new TextMapGetter<>() {
-          @Override
-          public Iterable<String> keys(Object carrier) {
-            throw new IllegalStateException("broken carrier");
-          }
 
           @Override
           public String get(Object carrier, String key) {

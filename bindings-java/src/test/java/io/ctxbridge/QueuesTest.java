@@ -49,10 +49,6 @@ class QueuesTest {
         Queues.resume(
             message.headers(),
             new io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>>() {
-              @Override
-              public Iterable<String> keys(Map<String, String> carrier) {
-                return carrier.keySet();
-              }
 
               @Override
               public String get(Map<String, String> carrier, String key) {

@@ -117,10 +117,6 @@ final class TestSupport {
 
   static final TextMapGetter<Headers> GETTER =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-          return carrier.values.keySet();
-        }
 
         @Override
         public String get(Headers carrier, String key) {

@@ -30,10 +30,6 @@ import org.openjdk.jmh.annotations.State;
 public class PropagationBenchmark {
   private static final TextMapGetter<Map<String, String>> GETTER =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
 
         @Override
         public String get(Map<String, String> carrier, String key) {

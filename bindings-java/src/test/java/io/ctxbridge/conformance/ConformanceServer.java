@@ -46,10 +46,6 @@ public final class ConformanceServer {
   /** Every value of a header, repeated ones included; names are matched case-insensitively. */
   private static final TextMapGetter<Map<String, List<String>>> ALL_VALUES =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, List<String>> carrier) {
-          return carrier.keySet();
-        }
 
         @Override
         public String get(Map<String, List<String>> carrier, String key) {
