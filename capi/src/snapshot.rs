@@ -129,13 +129,7 @@ pub extern "C" fn ctxbridge_snapshot_baggage_get(
         if out.is_null() {
             return ctxbridge_status::InvalidArgument;
         }
-        match snapshot.baggage().get(key) {
-            Some(value) => {
-                give_string(out, value.to_owned());
-                ctxbridge_status::Ok
-            }
-            None => ctxbridge_status::NotFound,
-        }
+        give_found(out, snapshot.baggage().get(key))
     })
 }
 
@@ -153,16 +147,12 @@ pub extern "C" fn ctxbridge_snapshot_tracestate_get(
         if out.is_null() {
             return ctxbridge_status::InvalidArgument;
         }
-        let value = snapshot
-            .span_context()
-            .and_then(|sc| sc.trace_state.get(key));
-        match value {
-            Some(value) => {
-                give_string(out, value.to_owned());
-                ctxbridge_status::Ok
-            }
-            None => ctxbridge_status::NotFound,
-        }
+        give_found(
+            out,
+            snapshot
+                .span_context()
+                .and_then(|sc| sc.trace_state.get(key)),
+        )
     })
 }
 
@@ -188,4 +178,15 @@ pub extern "C" fn ctxbridge_snapshot_captured_at_ms(
         unsafe { *out = ms };
         ctxbridge_status::Ok
     })
+}
+
+/// Writes a looked-up value to `*out` (Ok), or reports NotFound.
+fn give_found(out: *mut ctxbridge_string, value: Option<&str>) -> ctxbridge_status {
+    match value {
+        Some(value) => {
+            give_string(out, value.to_owned());
+            ctxbridge_status::Ok
+        }
+        None => ctxbridge_status::NotFound,
+    }
 }

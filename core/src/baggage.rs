@@ -20,6 +20,32 @@ pub struct Property {
     pub value: Option<String>,
 }
 
+impl Property {
+    /// Properties as a header writes them after a member's value, without the leading
+    /// `;` (`a=1;b`): the form OpenTelemetry Java keeps as a member's metadata. Empty
+    /// properties are skipped; each one is validated.
+    pub fn parse_list(text: &str) -> Result<Vec<Property>, ParseError> {
+        text.split(';')
+            .filter(|p| !trim_ows(p).is_empty())
+            .map(parse_property)
+            .collect()
+    }
+
+    /// Writes properties as [`Property::parse_list`] reads them (`a=1;b`).
+    pub fn write_list(properties: &[Property], out: &mut String) {
+        for (index, property) in properties.iter().enumerate() {
+            if index > 0 {
+                out.push(';');
+            }
+            out.push_str(&property.key);
+            if let Some(value) = &property.value {
+                out.push('=');
+                out.push_str(value);
+            }
+        }
+    }
+}
+
 /// One `key=value;properties` member. `value` is percent-decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -247,13 +273,9 @@ fn encode_member(member: &Member, out: &mut String) {
     out.push_str(&member.key);
     out.push('=');
     percent_encode(&member.value, out);
-    for property in &member.properties {
+    if !member.properties.is_empty() {
         out.push(';');
-        out.push_str(&property.key);
-        if let Some(value) = &property.value {
-            out.push('=');
-            out.push_str(value);
-        }
+        Property::write_list(&member.properties, out);
     }
 }
 

@@ -4,7 +4,7 @@
 //! whose message starts with the rule id.
 
 use ctxbridge_core::baggage::Property;
-use ctxbridge_core::{tracestate, Baggage, ParseError, TraceState};
+use ctxbridge_core::{tracestate, Baggage, TraceState};
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jint};
@@ -14,45 +14,41 @@ use crate::bytes::{self, with_bytes, with_text};
 use crate::fields::{self, FieldWriter};
 use crate::guard::catch;
 
-/// Throws `IllegalArgumentException` naming the rule; Java sees it when the export returns.
-pub(crate) fn throw_rule(env: &mut Env<'_>, error: &ParseError) -> jni::errors::Result<()> {
-    throw_illegal(env, &error.to_string())
-}
-
-pub(crate) fn throw_illegal(env: &mut Env<'_>, message: &str) -> jni::errors::Result<()> {
-    match env.throw_new(
-        jni_str!("java/lang/IllegalArgumentException"),
-        jni::strings::JNIString::from(message),
-    ) {
-        // Throwing reports the pending exception as an error; it is what we want.
-        Ok(()) | Err(jni::errors::Error::JavaException) => Ok(()),
-        Err(other) => Err(other),
+/// Hands Java the bytes of `Ok`; for `Err`, throws `IllegalArgumentException` with the
+/// message (for a broken rule it starts with the rule id) and returns null.
+pub(crate) fn reply<'local>(
+    env: &mut Env<'local>,
+    result: Result<impl AsRef<[u8]>, String>,
+) -> jni::errors::Result<JByteArray<'local>> {
+    match result {
+        Ok(bytes) => bytes::to_java(env, bytes.as_ref()),
+        Err(message) => match env.throw_new(
+            jni_str!("java/lang/IllegalArgumentException"),
+            jni::strings::JNIString::from(message),
+        ) {
+            // Throwing reports the pending exception as an error; it is what we want.
+            Ok(()) | Err(jni::errors::Error::JavaException) => Ok(JByteArray::default()),
+            Err(other) => Err(other),
+        },
     }
 }
 
-/// A traceparent's flags (only sampled and random survive), or -1 when it is invalid.
-/// With `explain`, an invalid one throws naming the rule instead.
+/// Parses one traceparent for `W3cCodecs`: its flags (only sampled and random
+/// survive), or `IllegalArgumentException` naming the rule.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTraceparent<'local>(
+pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
-    explain: jboolean,
 ) -> jint {
     env.with_env(|env| -> jni::errors::Result<jint> {
         let parsed = with_text(env, &value, len, |text| {
-            text.map(ctxbridge_core::parse_traceparent)
+            ctxbridge_core::parse_traceparent(text).map_err(|e| e.to_string())
         })?;
         match parsed {
-            Some(Ok(parsed)) => Ok(jint::from(parsed.flags.0)),
-            Some(Err(error)) if explain => throw_rule(env, &error).map(|()| -1),
-            None if explain => throw_illegal(
-                env,
-                "traceparent.format: a traceparent is ASCII (got non-ASCII bytes)",
-            )
-            .map(|()| -1),
-            _ => Ok(-1),
+            Ok(parsed) => Ok(jint::from(parsed.flags.0)),
+            Err(message) => reply(env, Err::<&[u8], _>(message)).map(|_| -1),
         }
     })
     .resolve::<ThrowRuntimeExAndDefault>()
@@ -75,7 +71,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
 ) -> jint {
     catch(-1, || {
         let flags = bytes::with_raw_text(env, traceparent, traceparent_len, |text| {
-            text.and_then(|t| ctxbridge_core::parse_traceparent(t).ok())
+            ctxbridge_core::parse_traceparent(text)
+                .ok()
                 .map(|parsed| jint::from(parsed.flags.0))
         });
         let Some(Some(flags)) = flags else {
@@ -92,30 +89,15 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
 }
 
 /// 1 when a tracestate is already canonical, 0 when empty or invalid, 2 otherwise.
-fn tracestate_verdict(text: Option<&str>) -> jint {
+fn tracestate_verdict(text: &str) -> jint {
     match text {
-        Some("") | None => 0,
-        Some(text) if tracestate::is_canonical(text) => 1,
-        Some(text) => match TraceState::parse(text) {
+        "" => 0,
+        text if tracestate::is_canonical(text) => 1,
+        text => match TraceState::parse(text) {
             Ok(state) if !state.is_empty() => 2,
             _ => 0,
         },
     }
-}
-
-/// Tracestate values joined by `,`: 1 when already canonical (keep the caller's
-/// string), 0 when empty or invalid (drop it), 2 otherwise (ask canonicalTracestate).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTracestate<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    value: JByteArray<'local>,
-    len: jint,
-) -> jint {
-    env.with_env(|env| -> jni::errors::Result<jint> {
-        with_text(env, &value, len, tracestate_verdict)
-    })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The canonical form of tracestate values joined by `,`; empty when invalid.
@@ -128,8 +110,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalTracestate<'lo
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
         let canonical = with_text(env, &value, len, |text| {
-            text.map(|t| TraceState::from_headers([t]).canonical())
-                .unwrap_or_default()
+            TraceState::from_headers([text]).canonical()
         })?;
         bytes::to_java(env, canonical.as_bytes())
     })
@@ -146,7 +127,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
         let header = with_text(env, &value, len, |text| {
-            text.and_then(|t| TraceState::parse(t).ok())
+            TraceState::parse(text)
                 .map(|s| s.header())
                 .unwrap_or_default()
         })?;
@@ -155,34 +136,24 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local
     .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// Tracestate values joined by `,` as packed `key, value` fields. `strict` throws
-/// naming the rule when they are invalid; otherwise an invalid tracestate is empty.
+/// The members of a tracestate as packed `key, value` fields; none when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTracestate<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
-    strict: jboolean,
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let parsed = with_text(env, &value, len, |text| {
-            TraceState::parse(text.unwrap_or("\u{0}"))
-        })?;
-        let state = match parsed {
-            Ok(state) => state,
-            Err(error) if strict => {
-                throw_rule(env, &error)?;
-                return Ok(JByteArray::default());
+        let packed = with_text(env, &value, len, |text| {
+            let mut out = FieldWriter::default();
+            for (key, value) in TraceState::parse(text).unwrap_or_default().iter() {
+                out.push(key);
+                out.push(value);
             }
-            Err(_) => TraceState::default(),
-        };
-        let mut out = FieldWriter::default();
-        for (key, value) in state.iter() {
-            out.push(key);
-            out.push(value);
-        }
-        bytes::to_java(env, &out.into_bytes())
+            out.into_bytes()
+        })?;
+        bytes::to_java(env, &packed)
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
@@ -222,13 +193,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_editTracestate<'local>(
             }
             Ok(state.canonical())
         })?;
-        match edited {
-            Ok(canonical) => bytes::to_java(env, canonical.as_bytes()),
-            Err(message) => {
-                throw_illegal(env, &message)?;
-                Ok(JByteArray::default())
-            }
-        }
+        reply(env, edited)
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
@@ -245,20 +210,17 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggage<'local>(
     strict: jboolean,
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let parsed = with_text(env, &value, len, |text| match text {
-            Some(text) if strict => Baggage::parse(text),
-            Some(text) => Ok(Baggage::from_headers([text])),
-            None if strict => Baggage::parse("\u{0}"),
-            None => Ok(Baggage::default()),
+        let packed = with_text(env, &value, len, |text| {
+            let baggage = if strict {
+                Baggage::parse(text).map_err(|e| e.to_string())?
+            } else {
+                Baggage::from_headers([text])
+            };
+            let mut out = FieldWriter::default();
+            pack_baggage_into(&baggage, &mut out);
+            Ok(out.into_bytes())
         })?;
-        let baggage = match parsed {
-            Ok(baggage) => baggage,
-            Err(error) => {
-                throw_rule(env, &error)?;
-                return Ok(JByteArray::default());
-            }
-        };
-        bytes::to_java(env, &pack_baggage(&baggage))
+        reply(env, packed)
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
@@ -270,24 +232,9 @@ pub(crate) fn pack_baggage_into(baggage: &Baggage, out: &mut FieldWriter) {
         out.push(&member.key);
         out.push(&member.value);
         metadata.clear();
-        for (index, property) in member.properties.iter().enumerate() {
-            if index > 0 {
-                metadata.push(';');
-            }
-            metadata.push_str(&property.key);
-            if let Some(value) = &property.value {
-                metadata.push('=');
-                metadata.push_str(value);
-            }
-        }
+        Property::write_list(&member.properties, &mut metadata);
         out.push(&metadata);
     }
-}
-
-fn pack_baggage(baggage: &Baggage) -> Vec<u8> {
-    let mut out = FieldWriter::default();
-    pack_baggage_into(baggage, &mut out);
-    out.into_bytes()
 }
 
 /// Packed `key, value, metadata` fields as a baggage header (values percent-encoded,
@@ -309,7 +256,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggage<'local>(
                 let [key, value, metadata] = member else {
                     return Err("malformed baggage members".to_owned());
                 };
-                let inserted = baggage.insert_with_properties(key, value, properties(metadata));
+                let inserted = Property::parse_list(metadata)
+                    .and_then(|properties| baggage.insert_with_properties(key, value, properties));
                 if let Err(error) = inserted {
                     if strict {
                         return Err(error.to_string());
@@ -318,33 +266,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggage<'local>(
             }
             Ok(baggage.header())
         })?;
-        match encoded {
-            Ok(header) => bytes::to_java(env, header.as_bytes()),
-            Err(message) => {
-                throw_illegal(env, &message)?;
-                Ok(JByteArray::default())
-            }
-        }
+        reply(env, encoded)
     })
     .resolve::<ThrowRuntimeExAndDefault>()
-}
-
-/// OpenTelemetry Java keeps a member's properties as one metadata string
-/// (`a=1;b`); the core keeps them as a list.
-fn properties(metadata: &str) -> Vec<Property> {
-    metadata
-        .split(';')
-        .map(|p| p.trim_matches([' ', '\t']))
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((key, value)) => Property {
-                key: key.trim_matches([' ', '\t']).to_owned(),
-                value: Some(value.trim_matches([' ', '\t']).to_owned()),
-            },
-            None => Property {
-                key: p.to_owned(),
-                value: None,
-            },
-        })
-        .collect()
 }

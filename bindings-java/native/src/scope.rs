@@ -13,6 +13,7 @@ use jni::EnvUnowned;
 
 use crate::bytes;
 use crate::guard::catch;
+use std::panic::AssertUnwindSafe;
 
 /// What a detach did, as one number: after a pop, the id of the new top frame (0: the
 /// thread's base); a misuse is negative, already counted.
@@ -29,13 +30,23 @@ struct JavaScope {
     marks: RefCell<Vec<TaskMark<()>>>,
 }
 
-/// The scope behind a handle from [`Java_io_ctxbridge_internal_Native_newScope`].
+/// Runs `work` on the scope behind a handle from
+/// [`Java_io_ctxbridge_internal_Native_newScope`]; `fallback` for a zero handle or a
+/// caught panic.
 ///
 /// The handle is passed only by the thread that owns it (Java reads it from that
 /// thread's `ThreadLocal`) and freed only once that thread's entry is unreachable.
-fn scope_of<'a>(handle: jlong) -> Option<&'a JavaScope> {
-    // SAFETY: see above; a zero handle is rejected.
-    unsafe { (handle as *const JavaScope).as_ref() }
+fn with_scope<T: Copy>(handle: jlong, fallback: T, work: impl FnOnce(&JavaScope) -> T) -> T {
+    catch(
+        fallback,
+        AssertUnwindSafe(|| {
+            // SAFETY: see above; a zero handle is rejected.
+            match unsafe { (handle as *const JavaScope).as_ref() } {
+                Some(scope) => work(scope),
+                None => fallback,
+            }
+        }),
+    )
 }
 
 #[unsafe(no_mangle)]
@@ -73,9 +84,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_attach(
     _class: JClass<'_>,
     handle: jlong,
 ) -> jlong {
-    catch(0, || match scope_of(handle) {
-        Some(scope) => scope::attach(&scope.stack, ()).id() as jlong,
-        None => 0,
+    with_scope(handle, 0, |scope| {
+        scope::attach(&scope.stack, ()).id() as jlong
     })
 }
 
@@ -87,10 +97,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     handle: jlong,
     id: jlong,
 ) -> jlong {
-    catch(FAILED, || {
-        let Some(scope) = scope_of(handle) else {
-            return FAILED;
-        };
+    with_scope(handle, FAILED, |scope| {
         match scope::detach_id(&scope.stack, id as u64) {
             Ok(()) => scope.stack.head().map_or(0, |frame| frame.id() as jlong),
             Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
@@ -107,10 +114,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_enterTask(
     _class: JClass<'_>,
     handle: jlong,
 ) -> jint {
-    catch(-1, || {
-        let Some(scope) = scope_of(handle) else {
-            return -1;
-        };
+    with_scope(handle, -1, |scope| {
         let mut marks = scope.marks.borrow_mut();
         marks.push(scope::enter_task(&scope.stack));
         marks.len() as jint
@@ -126,10 +130,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
     handle: jlong,
     depth: jint,
 ) -> jlong {
-    catch(0, || {
-        let Some(scope) = scope_of(handle) else {
-            return 0;
-        };
+    with_scope(handle, 0, |scope| {
         let depth = usize::try_from(depth).unwrap_or(0);
         let mut leaked = 0;
         // Pops down to the mark at `depth`; marks above it belong to inner tasks whose

@@ -16,6 +16,9 @@ import java.util.logging.Logger;
 public final class Diagnostics {
   static final Logger LOGGER = Logger.getLogger("io.ctxbridge");
 
+  /** Where this library's classes come from (its jar, or its classes folder). */
+  private static final URL HOME = locationOf(Diagnostics.class);
+
   static {
     String initial = System.getProperty("ctxbridge.mode", System.getenv("CTXBRIDGE_MODE"));
     if (initial != null && !initial.isBlank()) {
@@ -78,9 +81,6 @@ public final class Diagnostics {
                     .map(StackTraceElement::toString)
                     .orElse("<unknown>"));
   }
-
-  /** Where this library's classes come from (its jar, or its classes folder). */
-  private static final URL HOME = locationOf(Diagnostics.class);
 
   /** Frames of ctxbridge itself and of OpenTelemetry's context are not the caller. */
   private static boolean isLibrary(Class<?> type) {

@@ -5,7 +5,6 @@ import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ public final class W3cCodecs {
   public static SpanContext parseTraceparent(String value) {
     value = CtxbridgePropagator.trimOws(value);
     byte[] bytes = Fields.utf8(value);
-    int flags = Native.checkTraceparent(bytes, bytes.length, true);
+    int flags = Native.parseTraceparent(bytes, bytes.length);
     return SpanContext.createFromRemoteParent(
         value.substring(3, 35),
         value.substring(36, 52),
@@ -86,17 +85,7 @@ public final class W3cCodecs {
     for (BaggageMember member : members) {
       fields.add(member.key());
       fields.add(member.value());
-      StringBuilder metadata = new StringBuilder();
-      for (List<String> property : member.properties()) {
-        if (metadata.length() > 0) {
-          metadata.append(';');
-        }
-        metadata.append(property.get(0));
-        if (property.size() > 1 && property.get(1) != null) {
-          metadata.append('=').append(property.get(1));
-        }
-      }
-      fields.add(metadata.toString());
+      fields.add(member.metadata());
     }
     byte[] packed = Fields.pack(fields);
     return Fields.string(Native.encodeBaggage(packed, packed.length, true));
@@ -106,24 +95,8 @@ public final class W3cCodecs {
   static List<BaggageMember> members(String[] fields) {
     List<BaggageMember> members = new ArrayList<>(fields.length / 3);
     for (int i = 0; i + 2 < fields.length; i += 3) {
-      members.add(new BaggageMember(fields[i], fields[i + 1], properties(fields[i + 2])));
+      members.add(BaggageMember.withMetadata(fields[i], fields[i + 1], fields[i + 2]));
     }
     return members;
-  }
-
-  /** The properties of a metadata string the core wrote ({@code a=1;b}). */
-  private static List<List<String>> properties(String metadata) {
-    if (metadata.isEmpty()) {
-      return List.of();
-    }
-    List<List<String>> properties = new ArrayList<>();
-    for (String property : metadata.split(";")) {
-      int eq = property.indexOf('=');
-      properties.add(
-          eq < 0
-              ? Arrays.asList(property, null)
-              : Arrays.asList(property.substring(0, eq), property.substring(eq + 1)));
-    }
-    return properties;
   }
 }

@@ -51,9 +51,7 @@ public final class W3cTraceState implements TraceState {
    * @throws IllegalArgumentException naming the broken rule, e.g. {@code tracestate.key: ...}
    */
   public static W3cTraceState parse(String... headers) {
-    byte[] value = Fields.utf8(String.join(",", headers));
-    String[] fields = Fields.unpack(Native.parseTracestate(value, value.length, true));
-    return fromPairs(fields);
+    return edit(List.of(String.join(",", headers)), false);
   }
 
   /** The same members as {@code other}; members W3C cannot carry are left out. */
@@ -74,19 +72,6 @@ public final class W3cTraceState implements TraceState {
       ops.add(members.get(i).getValue());
     }
     return edit(ops, true);
-  }
-
-  private static W3cTraceState fromPairs(String[] fields) {
-    StringBuilder header = new StringBuilder();
-    for (int i = 0; i + 1 < fields.length; i += 2) {
-      if (header.length() > 0) {
-        header.append(',');
-      }
-      header.append(fields[i]).append('=').append(fields[i + 1]);
-    }
-    W3cTraceState state = ofCanonical(header.toString());
-    state.pairs = fields;
-    return state;
   }
 
   private static W3cTraceState edit(List<String> ops, boolean lenient) {
@@ -130,7 +115,7 @@ public final class W3cTraceState implements TraceState {
     String[] p = pairs;
     if (p == null) {
       byte[] value = Fields.utf8(canonical);
-      p = canonical.isEmpty() ? new String[0] : Fields.unpack(Native.parseTracestate(value, value.length, false));
+      p = canonical.isEmpty() ? new String[0] : Fields.unpack(Native.parseTracestate(value, value.length));
       pairs = p;
     }
     return p;

@@ -1,9 +1,9 @@
 package io.ctxbridge;
 
 import static io.ctxbridge.TestSupport.GETTER;
+import static io.ctxbridge.TestSupport.assertRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.trace.Span;
@@ -109,10 +109,5 @@ class BadInputTest {
     assertRule(
         "traceparent.",
         () -> W3cCodecs.formatTraceparent(io.opentelemetry.api.trace.SpanContext.getInvalid()));
-  }
-
-  private static void assertRule(String prefix, Runnable parse) {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, parse::run);
-    assertTrue(error.getMessage().startsWith(prefix), error.getMessage());
   }
 }

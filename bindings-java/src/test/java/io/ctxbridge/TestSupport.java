@@ -1,5 +1,8 @@
 package io.ctxbridge;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.trace.Tracer;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The real OpenTelemetry SDK with an in-memory exporter, the shared vectors, and carriers.
@@ -66,6 +70,12 @@ final class TestSupport {
       throw new AssertionError("expected one span " + name + ", got " + found);
     }
     return found.get(0);
+  }
+
+  /** {@code parse} throws {@link IllegalArgumentException} whose message starts with {@code prefix}. */
+  static void assertRule(String prefix, Executable parse) {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, parse);
+    assertTrue(error.getMessage().startsWith(prefix), error.getMessage());
   }
 
   static JsonNode vectors(String file) {

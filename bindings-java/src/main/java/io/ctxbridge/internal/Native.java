@@ -70,24 +70,19 @@ public final class Native {
   // Codecs: header values in as bytes.
 
   /**
-   * The flags of a valid traceparent (only sampled and random kept), else -1; with {@code
-   * explain}, an invalid one throws {@link IllegalArgumentException} naming the rule.
+   * The flags of a valid traceparent (only sampled and random kept); an invalid one throws
+   * {@link IllegalArgumentException} naming the rule.
    */
-  public static native int checkTraceparent(byte[] value, int length, boolean explain);
+  public static native int parseTraceparent(byte[] value, int length);
 
   /**
    * A traceparent and the tracestate that came with it, in one call: -1 when the traceparent is
-   * invalid, else {@code flags | verdict << 8} where verdict is {@link #checkTracestate}'s (0
-   * when {@code tracestate} is null).
+   * invalid, else {@code flags | verdict << 8}. The verdict on the tracestate: 1 when it is
+   * already canonical (keep the caller's string), 0 when absent, empty or invalid (drop it), 2
+   * otherwise (ask {@link #canonicalTracestate}).
    */
   public static native int checkTrace(
       byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
-
-  /**
-   * 1 when the tracestate is already canonical (keep the caller's string), 0 when empty or
-   * invalid (drop it), 2 otherwise (ask {@link #canonicalTracestate}).
-   */
-  public static native int checkTracestate(byte[] value, int length);
 
   /** The canonical form of a tracestate; empty when it is invalid. */
   public static native byte[] canonicalTracestate(byte[] value, int length);
@@ -95,12 +90,13 @@ public final class Native {
   /** The header to send for a canonical tracestate (at most 512 characters). */
   public static native byte[] tracestateHeader(byte[] value, int length);
 
-  /** Packed key, value fields; {@code strict} throws naming the rule, else invalid is empty. */
-  public static native byte[] parseTracestate(byte[] value, int length, boolean strict);
+  /** The members of a tracestate as packed key, value fields; none when it is invalid. */
+  public static native byte[] parseTracestate(byte[] value, int length);
 
   /**
    * Applies packed ops ({@code start, [set, key, value | delete, key]...}) and returns the
-   * canonical result. A broken rule throws, unless {@code lenient}: then the op is skipped.
+   * canonical result. A broken rule (in {@code start} too) throws, unless {@code lenient}:
+   * then the op is skipped.
    */
   public static native byte[] editTracestate(byte[] packed, int length, boolean lenient);
 
