@@ -23,15 +23,16 @@ pub struct Property {
 impl Property {
     /// Properties as a header writes them after a member's value, without the leading
     /// `;` (`a=1;b`): the form OpenTelemetry Java keeps as a member's metadata. Empty
-    /// properties are skipped; each one is validated.
-    pub fn parse_list(text: &str) -> Result<Vec<Property>, ParseError> {
+    /// properties are skipped and OWS is trimmed; validation is left to
+    /// [`Baggage::insert_with_properties`], which checks them anyway.
+    pub fn split_list(text: &str) -> Vec<Property> {
         text.split(';')
             .filter(|p| !trim_ows(p).is_empty())
-            .map(parse_property)
+            .map(split_property)
             .collect()
     }
 
-    /// Writes properties as [`Property::parse_list`] reads them (`a=1;b`).
+    /// Writes properties as [`Property::split_list`] reads them (`a=1;b`).
     pub fn write_list(properties: &[Property], out: &mut String) {
         for (index, property) in properties.iter().enumerate() {
             if index > 0 {
@@ -251,8 +252,9 @@ fn parse_member(text: &str) -> Result<Member, ParseError> {
     })
 }
 
-fn parse_property(text: &str) -> Result<Property, ParseError> {
-    let property = match text.split_once('=') {
+/// `key` or `key=value`, OWS trimmed, not validated.
+fn split_property(text: &str) -> Property {
+    match text.split_once('=') {
         Some((key, value)) => Property {
             key: trim_ows(key).to_owned(),
             value: Some(trim_ows(value).to_owned()),
@@ -261,7 +263,11 @@ fn parse_property(text: &str) -> Result<Property, ParseError> {
             key: trim_ows(text).to_owned(),
             value: None,
         },
-    };
+    }
+}
+
+fn parse_property(text: &str) -> Result<Property, ParseError> {
+    let property = split_property(text);
     validate_token(&property.key, Rule::BaggageProperty)?;
     if let Some(value) = &property.value {
         validate_octets(value, Rule::BaggageProperty)?;

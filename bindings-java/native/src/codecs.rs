@@ -256,8 +256,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggage<'local>(
                 let [key, value, metadata] = member else {
                     return Err("malformed baggage members".to_owned());
                 };
-                let inserted = Property::parse_list(metadata)
-                    .and_then(|properties| baggage.insert_with_properties(key, value, properties));
+                let properties = Property::split_list(metadata);
+                let inserted = baggage.insert_with_properties(key, value, properties);
                 if let Err(error) = inserted {
                     if strict {
                         return Err(error.to_string());
