@@ -32,7 +32,8 @@ typedef enum ctxbridge_status {
   CTXBRIDGE_STATUS_INVALID_ARGUMENT = 1,
   // An explicit parse failed; the `ctxbridge_rule` out-parameter says which rule.
   CTXBRIDGE_STATUS_PARSE_ERROR = 2,
-  // strict mode: detached a token that is not the latest live attach (it was tombstoned).
+  // strict mode: detached a token that is not the latest live attach (it took effect:
+  // what was current before it is current, the attaches after it ended).
   CTXBRIDGE_STATUS_OUT_OF_ORDER = 3,
   // strict mode: detached a token already detached (nothing changed).
   CTXBRIDGE_STATUS_DOUBLE_DETACH = 4,
@@ -220,10 +221,12 @@ void ctxbridge_set_log_callback(ctxbridge_log_fn callback, void *user_data);
 enum ctxbridge_status ctxbridge_attach(const struct ctxbridge_snapshot *snapshot,
                                        uint64_t *token_out);
 
-// Undoes an attach. The latest live attach restores what was current before it. A
-// misuse (out of order, already detached, another thread) is counted and, in strict
-// mode, returned as its status; in warn mode it is logged once and CTXBRIDGE_STATUS_OK
-// is returned.
+// Undoes an attach: what was current before it is current again. A detach that is not
+// of the latest live attach (out of order) also ends the attaches made after it, each
+// counted as leaked; a later detach of one of those changes nothing and returns
+// CTXBRIDGE_STATUS_OK. A misuse (out of order, already detached, another thread) is
+// counted and, in strict mode, returned as its status; in warn mode it is logged once
+// and CTXBRIDGE_STATUS_OK is returned.
 enum ctxbridge_status ctxbridge_detach(uint64_t token);
 
 // A new handle to what is current on the calling thread (an empty snapshot if nothing is).

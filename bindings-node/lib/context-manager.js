@@ -7,7 +7,8 @@
 // The store holds either a Context (from with()) or a Frame (from attach()). A frame
 // can be disposed wherever it is on the current store's stack; continuations that
 // inherited an attach share it, so the first dispose ends it for all of them and
-// active() skips frames already popped.
+// active() skips frames already gone. A dispose, in order or out of order, makes
+// current what the store held before that attach (rule 3).
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
 const { ROOT_CONTEXT, diag } = require('@opentelemetry/api');
@@ -16,24 +17,39 @@ const native = require('./native');
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];
 const LISTENERS = Symbol('ctxbridge.listeners');
 const LIVE = 0;
-const TOMBSTONED = 1;
-const POPPED = 2;
-// native.detach's misuse codes (src/scope.rs).
+const GONE = 1; // detached, or ended with an earlier attach or with its task
+// native.detach's codes (src/scope.rs).
+const IN_ORDER = 0;
+const ALREADY_ENDED = 1;
 const OUT_OF_ORDER = -1;
 const DOUBLE_DETACH = -2;
 
 /**
- * One attach: its context, what the store held below it, and its Rust frame. `state`
- * mirrors the Rust frame's (set from what native.detach/exitTask report) so that
- * active() can skip popped frames without a call into Rust.
+ * One attach: its context, what the store held below it, its Rust frame, and the task
+ * it was made in. `state` mirrors the Rust frame's (set from what native.detach and
+ * native.exitTask report) so that active() can skip frames that are gone without a
+ * call into Rust.
  */
 class Frame {
-  constructor(context, below, id) {
+  constructor(context, below, id, task) {
     this.context = context;
     this.below = below;
     this.id = id;
+    this.task = task;
     this.state = LIVE;
     this.handle = null;
+  }
+}
+
+/**
+ * A task run by runTask (DESIGN rule 6): the frame its wrapper attached, and the live
+ * frames attached in it, in any of its continuations, so that what it leaves attached
+ * is found when it ends, however many awaits later.
+ */
+class Task {
+  constructor(own) {
+    this.own = own;
+    this.frames = new Set();
   }
 }
 
@@ -43,16 +59,27 @@ function nextFrameId() {
   return lastFrameId;
 }
 
-/** The top frame of a store that is still attached (popped ones are skipped). */
+/** The top frame of a store that is still attached (gone ones are skipped). */
 function topFrame(store) {
-  while (store instanceof Frame && store.state === POPPED) store = store.below;
+  while (store instanceof Frame && store.state !== LIVE) store = store.below;
   return store instanceof Frame ? store : undefined;
+}
+
+/** Whether a value is a promise or another thenable. */
+function isThenable(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
 }
 
 /** The first thing below the frames of a store: the Context the stack stands on. */
 function baseOf(store) {
   while (store instanceof Frame) store = store.below;
   return store;
+}
+
+/** Marks a frame as gone and stops its task from tracking it. */
+function gone(frame) {
+  frame.state = GONE;
+  frame.task?.frames.delete(frame);
 }
 
 /** file:line of the code that called into ctxbridge, for warn-once-per-site. */
@@ -91,6 +118,8 @@ if (typeof Symbol.dispose === 'symbol') {
 class CtxbridgeContextManager {
   constructor() {
     this._storage = new AsyncLocalStorage();
+    // The task (runTask) the caller runs in, followed into every continuation.
+    this._tasks = new AsyncLocalStorage();
   }
 
   active() {
@@ -109,29 +138,41 @@ class CtxbridgeContextManager {
 
   /** Makes `context` current in this async context and its continuations. */
   attach(context) {
-    const below = this._storage.getStore();
-    const frame = new Frame(context, below, nextFrameId());
-    frame.handle = native.attach(topFrame(below)?.handle ?? null, frame.id);
-    this._storage.enterWith(frame);
-    return new ContextToken(this, frame);
+    return new ContextToken(this, this._push(context));
   }
 
   /**
-   * Runs `fn` in `context` as a task (DESIGN rule 6): whatever it leaves attached when
-   * it returns is detached and counted as leaked, so nothing reaches the next task.
-   * (Attaches made in continuations after the task returned die with those
-   * continuations' stores; they are not counted.)
+   * Runs `fn` in `context` as a task (DESIGN rule 6): whatever it leaves attached is
+   * detached and counted as leaked when it ends, so nothing reaches the next task. A task
+   * that returns a promise (an async function) ends when that promise settles: its
+   * context holds across every await, and attaches left by any of its continuations
+   * are counted then. The result (or a promise of it) is returned.
    */
   runTask(context, fn, thisArg, ...args) {
     // run() gives the task its own store, so nothing it does escapes to the caller.
     return this._storage.run(this._storage.getStore(), () => {
-      const own = this.attach(context);
+      const task = new Task(this._push(context));
+      let result;
       try {
-        return fn.apply(thisArg, args);
-      } finally {
-        this._endTask(own._frame);
-        own.dispose();
+        result = this._tasks.run(task, () => fn.apply(thisArg, args));
+      } catch (error) {
+        this._endTask(task, false);
+        throw error;
       }
+      if (!isThenable(result)) {
+        this._endTask(task, true);
+        return result;
+      }
+      return Promise.resolve(result).then(
+        (value) => {
+          this._endTask(task, true);
+          return value;
+        },
+        (error) => {
+          this._endTask(task, false);
+          throw error;
+        },
+      );
     });
   }
 
@@ -147,38 +188,60 @@ class CtxbridgeContextManager {
 
   disable() {
     this._storage.disable();
+    this._tasks.disable();
     return this;
+  }
+
+  /** Attaches a frame for `context` on top of the current store. */
+  _push(context) {
+    const below = this._storage.getStore();
+    const task = this._tasks.getStore();
+    const frame = new Frame(context, below, nextFrameId(), task);
+    frame.handle = native.attach(topFrame(below)?.handle ?? null, frame.id);
+    if (task !== undefined) task.frames.add(frame);
+    this._storage.enterWith(frame);
+    return frame;
   }
 
   _dispose(frame) {
     const store = this._storage.getStore();
-    // One number back: the new top's id after a pop (0: the base), or a misuse code.
     const result = native.detach(frame.handle, topFrame(store)?.handle ?? null);
-    if (result >= 0) {
-      frame.state = POPPED;
-      let restored = store;
-      while (restored instanceof Frame && restored.id !== result) restored = restored.below;
-      this._storage.enterWith(restored);
+    if (result === IN_ORDER || result === OUT_OF_ORDER) {
+      // Out of order, the live frames above it ended with it (counted as leaked in Rust).
+      for (let above = store; above instanceof Frame && above !== frame; above = above.below) gone(above);
+      gone(frame);
+      this._storage.enterWith(frame.below);
+      if (result === OUT_OF_ORDER) report('out_of_order');
       return;
     }
-    if (result === OUT_OF_ORDER) {
-      frame.state = TOMBSTONED;
-      return report('out_of_order');
-    }
-    return report(result === DOUBLE_DETACH ? 'double_detach' : 'wrong_scope');
+    if (result === ALREADY_ENDED) return;
+    report(result === DOUBLE_DETACH ? 'double_detach' : 'wrong_scope');
   }
 
-  /** Pops what the task left attached above its own frame, and makes that frame the top. */
-  _endTask(own) {
-    const store = this._storage.getStore();
-    const top = topFrame(store);
-    if (top !== undefined && top !== own) {
-      const leaked = native.exitTask(top.handle, own.handle);
-      for (let frame = store; frame instanceof Frame && frame !== own; frame = frame.below) frame.state = POPPED;
-      this._storage.enterWith(own);
-      if (leaked > 0) report('leaked');
-    } else if (store !== own) {
-      this._storage.enterWith(own);
+  /**
+   * Ends a task: detaches its own frame and every frame it left attached (one Rust call
+   * per leaked frame still live, each ending the stack down to the task's frame).
+   * `report` is false when the task threw: strict mode must not hide its error.
+   */
+  _endTask(task, reportLeaks) {
+    const { own } = task;
+    let leaked = 0;
+    let ended = false;
+    for (const frame of Array.from(task.frames)) {
+      if (frame.state === LIVE && frame !== own) {
+        leaked += native.exitTask(frame.handle, own.handle);
+        ended = true;
+      }
+      gone(frame);
+    }
+    if (!ended) native.exitTask(null, own.handle);
+    gone(own);
+    if (leaked > 0) {
+      try {
+        report('leaked');
+      } catch (strict) {
+        if (reportLeaks) throw strict;
+      }
     }
   }
 

@@ -17,11 +17,15 @@ use napi_derive::napi;
 /// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
 pub type FrameHandle = External<Arc<Frame<()>>>;
 
-/// What a detach did, as one number for the JavaScript side to mirror: after a pop,
-/// the id of the new top frame (0: none, the scope's base); a misuse is negative.
-pub const OUT_OF_ORDER: i64 = -1;
-pub const DOUBLE_DETACH: i64 = -2;
-pub const WRONG_SCOPE: i64 = -3;
+/// What a detach did, as one number for the JavaScript side to mirror. After
+/// `IN_ORDER` and `OUT_OF_ORDER` what the store held before the attach is current again
+/// (out of order, the live frames above it ended too); the other codes changed nothing.
+/// Misuse codes are negative and already counted.
+pub const IN_ORDER: i32 = 0;
+pub const ALREADY_ENDED: i32 = 1;
+pub const OUT_OF_ORDER: i32 = -1;
+pub const DOUBLE_DETACH: i32 = -2;
+pub const WRONG_SCOPE: i32 = -3;
 
 /// The slot as one call sees it: the top frame JavaScript passed in, and the frame
 /// the rules set as the new top.
@@ -71,32 +75,28 @@ pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
     External::new(frame)
 }
 
-/// Detaches `frame` where `head` is the top of the caller's store. Returns the new
-/// top's id after a pop (0: the base), or a negative misuse code (-1 out of order,
-/// -2 double detach, -3 wrong scope) already counted.
+/// Detaches `frame` where `head` is the top of the caller's store. Returns one of the
+/// codes above (0 in order, 1 already ended, -1 out of order, -2 double detach, -3
+/// wrong scope).
 #[napi]
-pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i64 {
+pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i32 {
     let slot = slot(head, 0);
     match scope::detach(&slot, &scope::Token::from_frame(Arc::clone(frame))) {
-        Ok(()) => {
-            let new_head = slot.new_head.borrow();
-            new_head
-                .as_ref()
-                .and_then(|h| h.as_ref())
-                .map_or(0, |f| f.id() as i64)
-        }
+        Ok(scope::Detached::InOrder) => IN_ORDER,
+        Ok(scope::Detached::AlreadyEnded) => ALREADY_ENDED,
         Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
         Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
         Err(_) => WRONG_SCOPE,
     }
 }
 
-/// Ends a task (DESIGN rule 6): pops every live frame from `head` down to `mark`
-/// (the top when the task started), counting them as leaked. Returns how many.
+/// Ends a task (DESIGN rule 6) whose wrapper attached `own`: detaches `own` (once, however
+/// often this is called) and ends every live frame from `head` down to it, counting them
+/// as leaked. Returns how many leaked. A task whose continuations attached on several
+/// branches is ended by one call per branch head.
 #[napi]
-pub fn exit_task(head: Option<&FrameHandle>, mark: Option<&FrameHandle>) -> u32 {
-    // The task mark is taken from a slot whose top is `mark`.
-    let mark = scope::enter_task(&slot(mark, 0));
+pub fn exit_task(head: Option<&FrameHandle>, own: &FrameHandle) -> u32 {
+    let mark = scope::enter_task_over(&slot(None, 0), &scope::Token::from_frame(Arc::clone(own)));
     scope::exit_task(&slot(head, 0), mark) as u32
 }
 

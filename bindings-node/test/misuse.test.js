@@ -36,8 +36,9 @@ test('strict mode throws at the misuse, after the rule took effect', () => {
       const a = manager.attach(ROOT_CONTEXT.setValue(KEY, 'a'));
       const b = manager.attach(ROOT_CONTEXT.setValue(KEY, 'b'));
       assert.throws(() => a.dispose(), /out_of_order/);
-      assert.equal(manager.active().getValue(KEY), 'b');
-      b.dispose();
+      // Rule 3: what was current before A is current again, and B ended with A.
+      assert.equal(manager.active(), ROOT_CONTEXT);
+      b.dispose(); // already ended: nothing changes, nothing is thrown
       assert.equal(manager.active(), ROOT_CONTEXT);
     });
   } finally {

@@ -255,7 +255,7 @@ fn detach(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<()> {
         )
     };
     match outcome {
-        Ok(()) => Ok(()),
+        Ok(_) => Ok(()),
         Err(misuse) => diagnostics::report(py, misuse),
     }
 }
@@ -273,11 +273,22 @@ fn get_current(py: Python<'_>) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// Notes what is current before a task runs (DESIGN rule 6).
+/// Notes what is current before a task runs (DESIGN rule 6). Given `own`, the token of
+/// the attach the wrapper has just made for the task, notes what was current before it,
+/// so that `exit_task` also detaches `own`, whatever the task did to it.
 #[pyfunction]
-fn enter_task(py: Python<'_>) -> TaskMarker {
+#[pyo3(signature = (own=None))]
+fn enter_task(py: Python<'_>, own: Option<&Bound<'_, Token>>) -> TaskMarker {
+    let slot = ContextVarSlot::new(py);
+    let mark = match own {
+        Some(own) => scope::enter_task_over(
+            &slot,
+            &scope::Token::from_frame(Arc::clone(&own.get().frame)),
+        ),
+        None => scope::enter_task(&slot),
+    };
     TaskMarker {
-        mark: Mutex::new(Some(scope::enter_task(&ContextVarSlot::new(py)))),
+        mark: Mutex::new(Some(mark)),
     }
 }
 

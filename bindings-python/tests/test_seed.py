@@ -173,13 +173,13 @@ def test_pitfall_out_of_order_and_double_detach(ctxbridge_runtime, stats_delta):
 
     a = ctxbridge.attach(Context({"label": "A"}))
     b = ctxbridge.attach(Context({"label": "B"}))
-    ctxbridge.detach(a)  # out of order: B stays current
-    assert context.get_current().get("label") == "B"
+    ctxbridge.detach(a)  # out of order: what was current before A is back; B ended with A
+    assert context.get_current().get("label") is None
     ctxbridge.detach(a)  # double
-    ctxbridge.detach(b)
+    ctxbridge.detach(b)  # ended already: nothing changes, nothing is counted
     assert context.get_current().get("label") is None
     delta = stats_delta()
-    assert (delta["out_of_order"], delta["double_detach"]) == (1, 1)
+    assert (delta["out_of_order"], delta["double_detach"], delta["leaked"]) == (1, 1, 1)
 
 
 def test_strict_mode_raises_at_the_misuse(ctxbridge_runtime):

@@ -117,10 +117,12 @@ pub extern "C" fn ctxbridge_attach(
     })
 }
 
-/// Undoes an attach. The latest live attach restores what was current before it. A
-/// misuse (out of order, already detached, another thread) is counted and, in strict
-/// mode, returned as its status; in warn mode it is logged once and CTXBRIDGE_STATUS_OK
-/// is returned.
+/// Undoes an attach: what was current before it is current again. A detach that is not
+/// of the latest live attach (out of order) also ends the attaches made after it, each
+/// counted as leaked; a later detach of one of those changes nothing and returns
+/// CTXBRIDGE_STATUS_OK. A misuse (out of order, already detached, another thread) is
+/// counted and, in strict mode, returned as its status; in warn mode it is logged once
+/// and CTXBRIDGE_STATUS_OK is returned.
 #[no_mangle]
 pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
     ffi_guard(|| {
@@ -128,7 +130,7 @@ pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
             return ctxbridge_status::InvalidArgument;
         }
         match handoff::detach_id(token) {
-            Ok(()) => ctxbridge_status::Ok,
+            Ok(_) => ctxbridge_status::Ok,
             Err(misuse) => report(misuse, "ctxbridge_detach"),
         }
     })

@@ -13,7 +13,8 @@ pub enum ctxbridge_status {
     InvalidArgument = 1,
     /// An explicit parse failed; the `ctxbridge_rule` out-parameter says which rule.
     ParseError = 2,
-    /// strict mode: detached a token that is not the latest live attach (it was tombstoned).
+    /// strict mode: detached a token that is not the latest live attach (it took effect:
+    /// what was current before it is current, the attaches after it ended).
     OutOfOrder = 3,
     /// strict mode: detached a token already detached (nothing changed).
     DoubleDetach = 4,

@@ -7,7 +7,7 @@
 use std::panic::Location;
 use std::time::SystemTime;
 
-use crate::scope::{self, MisuseError, ThreadSlot, ThreadState, Token};
+use crate::scope::{self, Detached, MisuseError, ThreadSlot, ThreadState, Token};
 use crate::snapshot::Snapshot;
 
 thread_local! {
@@ -39,15 +39,14 @@ pub fn attach(snapshot: Snapshot) -> Token<Snapshot> {
 #[track_caller]
 pub fn detach(token: &Token<Snapshot>) -> Result<(), MisuseError> {
     match scope::detach(&thread_slot(), token) {
-        Ok(()) => Ok(()),
+        Ok(_) => Ok(()),
         Err(misuse) => scope::report(misuse, &Location::caller().to_string()),
     }
 }
 
 /// Detaches by frame id, for bindings whose tokens are integers (C, Java).
-/// An id from another thread is `wrong_scope`; one not on this thread's stack was
-/// already detached.
-pub fn detach_id(id: u64) -> Result<(), scope::Misuse> {
+/// An id from another thread is `wrong_scope`; see [`scope::detach_id`].
+pub fn detach_id(id: u64) -> Result<Detached, scope::Misuse> {
     scope::detach_id(&thread_slot(), id)
 }
 
@@ -92,9 +91,8 @@ where
 /// `Drop` does it when the task panics, so a panicking task is cleaned up too.
 struct TaskGuard {
     slot: ThreadSlot<Snapshot>,
-    /// The attach made for the task.
-    own: Token<Snapshot>,
-    /// What was current once `own` was attached; taken by the first cleanup.
+    /// What was current before the task, and the attach made for it; taken by the
+    /// first cleanup.
     mark: Option<scope::TaskMark<Snapshot>>,
 }
 
@@ -103,26 +101,23 @@ impl TaskGuard {
         let slot = thread_slot();
         let own = scope::attach(&slot, snapshot.clone());
         TaskGuard {
-            mark: Some(scope::enter_task(&slot)),
-            own,
+            mark: Some(scope::enter_task_over(&slot, &own)),
             slot,
         }
     }
 
-    /// Detaches what the task leaked (returning how many) and the task's own attach.
+    /// Restores the caller's stack whatever the task did (even a detach of the frame
+    /// made for it, reached by id): detaches the task's own attach and what the task
+    /// leaked, returning how many leaked.
     fn finish(mut self) -> u64 {
         self.cleanup()
     }
 
     fn cleanup(&mut self) -> u64 {
-        let Some(mark) = self.mark.take() else {
-            return 0;
-        };
-        let leaked = scope::exit_task(&self.slot, mark);
-        // The task never saw `own`, so this detach is in order unless the task
-        // detached frames from outside it; the rules handle that case.
-        let _ = scope::detach(&self.slot, &self.own);
-        leaked
+        match self.mark.take() {
+            Some(mark) => scope::exit_task(&self.slot, mark),
+            None => 0,
+        }
     }
 }
 

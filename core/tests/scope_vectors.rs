@@ -49,7 +49,30 @@ fn delta(before: Stats, after: Stats) -> Value {
         .into()
 }
 
-fn run_steps(script: &str, steps: &[Value], tokens: &mut HashMap<String, Token<Snapshot>>) {
+/// How a script's detaches reach the rules: through the token, or by its id as C and
+/// Java do.
+#[derive(Clone, Copy)]
+enum DetachBy {
+    Token,
+    Id,
+}
+
+fn detach(by: DetachBy, token: &Token<Snapshot>) -> Result<(), scope::MisuseError> {
+    match by {
+        DetachBy::Token => ctxbridge_core::detach(token),
+        DetachBy::Id => match ctxbridge_core::handoff::detach_id(token.id()) {
+            Ok(_) => Ok(()),
+            Err(misuse) => scope::report(misuse, "scope_vectors"),
+        },
+    }
+}
+
+fn run_steps(
+    script: &str,
+    steps: &[Value],
+    tokens: &mut HashMap<String, Token<Snapshot>>,
+    by: DetachBy,
+) {
     for step in steps {
         let op = step["op"].as_str().unwrap();
         let misuse_before = scope::stats();
@@ -59,10 +82,10 @@ fn run_steps(script: &str, steps: &[Value], tokens: &mut HashMap<String, Token<S
                 tokens.insert(step["token"].as_str().unwrap().to_owned(), token);
                 Ok(())
             }
-            "detach" => ctxbridge_core::detach(&tokens[step["token"].as_str().unwrap()]),
+            "detach" => detach(by, &tokens[step["token"].as_str().unwrap()]),
             "detach_elsewhere" => {
                 let token = tokens[step["token"].as_str().unwrap()].clone();
-                std::thread::spawn(move || ctxbridge_core::detach(&token))
+                std::thread::spawn(move || detach(by, &token))
                     .join()
                     .unwrap()
             }
@@ -70,7 +93,7 @@ fn run_steps(script: &str, steps: &[Value], tokens: &mut HashMap<String, Token<S
                 let leaked_before = scope::stats().leaked;
                 let snapshot = labelled(step["value"].as_str().unwrap());
                 ctxbridge_core::run_in(&snapshot, || {
-                    run_steps(script, step["steps"].as_array().unwrap(), tokens)
+                    run_steps(script, step["steps"].as_array().unwrap(), tokens, by)
                 });
                 let nested = nested_leaks(step["steps"].as_array().unwrap());
                 let leaked = scope::stats().leaked - leaked_before - nested;
@@ -100,6 +123,19 @@ fn run_steps(script: &str, steps: &[Value], tokens: &mut HashMap<String, Token<S
 #[test]
 fn scope_scripts() {
     let _serial = COUNTERS.lock().unwrap_or_else(|e| e.into_inner());
+    run_scripts(DetachBy::Token);
+}
+
+#[test]
+fn scope_scripts_by_id() {
+    let _serial = COUNTERS.lock().unwrap_or_else(|e| e.into_inner());
+    // On a thread of its own: ids ended there are remembered per thread.
+    std::thread::spawn(|| run_scripts(DetachBy::Id))
+        .join()
+        .unwrap();
+}
+
+fn run_scripts(by: DetachBy) {
     let file = vectors("scopes.json");
     let scripts = file["scripts"].as_array().unwrap();
     assert!(scripts.len() >= 20);
@@ -112,6 +148,7 @@ fn scope_scripts() {
             name(script),
             script["steps"].as_array().unwrap(),
             &mut tokens,
+            by,
         );
         assert_eq!(
             delta(before, scope::stats()),
@@ -130,29 +167,51 @@ fn scope_scripts() {
 }
 
 #[test]
-fn detach_by_id_follows_the_same_rules() {
-    // Ids are what C and Java hold.
+fn detach_by_id_of_an_ended_or_unknown_frame() {
     let _serial = COUNTERS.lock().unwrap_or_else(|e| e.into_inner());
     std::thread::spawn(|| {
+        use ctxbridge_core::handoff::detach_id;
+        use scope::{Detached, Misuse};
         let a = ctxbridge_core::attach(labelled("A"));
         let b = ctxbridge_core::attach(labelled("B"));
-        assert_eq!(
-            ctxbridge_core::handoff::detach_id(a.id()),
-            Err(scope::Misuse::OutOfOrder)
-        );
-        assert_eq!(
-            ctxbridge_core::handoff::detach_id(a.id()),
-            Err(scope::Misuse::DoubleDetach)
-        );
-        let b_id = b.id();
-        let elsewhere = std::thread::spawn(move || ctxbridge_core::handoff::detach_id(b_id));
-        assert_eq!(elsewhere.join().unwrap(), Err(scope::Misuse::WrongScope));
-        assert_eq!(ctxbridge_core::handoff::detach_id(b.id()), Ok(()));
+        assert_eq!(detach_id(a.id()), Err(Misuse::OutOfOrder));
         assert_eq!(current_label(), Value::Null);
-        assert_eq!(
-            ctxbridge_core::handoff::detach_id(b.id()),
-            Err(scope::Misuse::DoubleDetach)
-        );
+        assert_eq!(detach_id(a.id()), Err(Misuse::DoubleDetach));
+        let b_id = b.id();
+        let elsewhere = std::thread::spawn(move || detach_id(b_id));
+        assert_eq!(elsewhere.join().unwrap(), Err(Misuse::WrongScope));
+        assert_eq!(detach_id(b.id()), Ok(Detached::AlreadyEnded));
+        // Remembered once: the ended id is forgotten after its detach.
+        assert_eq!(detach_id(b.id()), Err(Misuse::DoubleDetach));
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
+fn a_task_that_detaches_its_wrappers_frame_cannot_escape_run_in() {
+    // Issue 12's reproducer: ids are sequential, so a task can reach the frame run_in
+    // attached for it. Rule 6: the caller's stack comes back whatever the task did.
+    let _serial = COUNTERS.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::spawn(|| {
+        use ctxbridge_core::handoff::{detach_id, run_task};
+        let before = scope::stats();
+        let s3 = ctxbridge_core::attach(labelled("S3"));
+        let ((), leaked) = run_task(&labelled("S2"), || {
+            let x = ctxbridge_core::attach(labelled("X"));
+            assert_eq!(detach_id(x.id() - 1), Err(scope::Misuse::OutOfOrder));
+            assert_eq!(current_label(), "S3");
+            assert!(detach_id(x.id()).is_ok());
+        });
+        assert_eq!(leaked, 0, "the out-of-order detach already ended X");
+        assert_eq!(current_label(), "S3");
+        assert_eq!(detach_id(s3.id()), Ok(scope::Detached::InOrder));
+        assert_eq!(current_label(), Value::Null);
+        let counted = delta(before, scope::stats());
+        assert_eq!(counted["attached"], 3);
+        assert_eq!(counted["detached"], 2, "S3 and the task's own frame");
+        assert_eq!(counted["out_of_order"], 1);
+        assert_eq!(counted["leaked"], 1, "X, once");
     })
     .join()
     .unwrap();

@@ -15,11 +15,14 @@ use crate::bytes;
 use crate::guard::catch;
 use std::panic::AssertUnwindSafe;
 
-/// What a detach did, as one number: after a pop, the id of the new top frame (0: the
-/// thread's base); a misuse is negative, already counted.
+/// What a detach did, as one number. After `IN_ORDER` and `OUT_OF_ORDER` what was current
+/// before the attach is current again (out of order, the live frames above it ended too);
+/// the other codes changed nothing. Misuse codes are negative and already counted.
+const IN_ORDER: jlong = 0;
 const OUT_OF_ORDER: jlong = -1;
 const DOUBLE_DETACH: jlong = -2;
 const WRONG_SCOPE: jlong = -3;
+const ALREADY_ENDED: jlong = -4;
 /// Returned when the library itself failed (a caught panic); Java treats it as no-op.
 const FAILED: jlong = -100;
 
@@ -99,7 +102,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
 ) -> jlong {
     with_scope(handle, FAILED, |scope| {
         match scope::detach_id(&scope.stack, id as u64) {
-            Ok(()) => scope.stack.head().map_or(0, |frame| frame.id() as jlong),
+            Ok(scope::Detached::InOrder) => IN_ORDER,
+            Ok(scope::Detached::AlreadyEnded) => ALREADY_ENDED,
             Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
             Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
             Err(_) => WRONG_SCOPE,
@@ -107,22 +111,32 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     })
 }
 
-/// Rule 6: notes the stack before a task runs; returns the depth to pass to exitTask.
+/// Rule 6: notes the stack under `own`, the frame the task wrapper has just attached for
+/// the task (the top of the stack); returns the depth to pass to exitTask, -1 if `own`
+/// is not the top.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_enterTask(
     _env: EnvUnowned<'_>,
     _class: JClass<'_>,
     handle: jlong,
+    own: jlong,
 ) -> jint {
     with_scope(handle, -1, |scope| {
+        let Some(frame) = scope.stack.head().filter(|head| head.id() == own as u64) else {
+            return -1;
+        };
         let mut marks = scope.marks.borrow_mut();
-        marks.push(scope::enter_task(&scope.stack));
+        marks.push(scope::enter_task_over(
+            &scope.stack,
+            &scope::Token::from_frame(frame),
+        ));
         marks.len() as jint
     })
 }
 
-/// Rule 6: restores the stack noted by enterTask at `depth`, detaching (and counting
-/// as leaked) whatever the task left attached. Returns how many leaked.
+/// Rule 6: restores the stack noted by enterTask at `depth`, detaching the task's own
+/// frame and (counting them as leaked) whatever the task left attached, whatever the task
+/// did to its own frame. Returns how many leaked.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
     _env: EnvUnowned<'_>,

@@ -12,7 +12,8 @@ import functools
 from concurrent.futures import Executor
 from typing import Any, Callable, Optional, TypeVar
 
-from .handoff import capture, run_in
+from .executors import refuse_coroutine_function
+from .handoff import capture, run_sync
 
 __all__ = ["run_in_executor"]
 
@@ -27,5 +28,6 @@ async def run_in_executor(
     loop: Optional[asyncio.AbstractEventLoop] = None,
 ) -> R:
     """``await loop.run_in_executor(executor, fn, *args)`` in the caller's context."""
+    refuse_coroutine_function("ctxbridge.run_in_executor", fn)
     loop = loop or asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, functools.partial(run_in, capture(), fn, *args))
+    return await loop.run_in_executor(executor, functools.partial(run_sync, capture(), fn, *args))

@@ -7,13 +7,14 @@ at submit time, and a pooled worker never carries one task's context into the ne
 
 from __future__ import annotations
 
+import inspect
 import threading
 from concurrent import futures
 from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from opentelemetry.context.context import Context
 
-from .handoff import Snapshot, capture, run_in
+from .handoff import Snapshot, capture, run_sync
 from .propagator import CtxbridgePropagator
 
 __all__ = ["ThreadPoolExecutor", "ProcessPoolExecutor", "Thread", "Timer"]
@@ -32,13 +33,24 @@ class ThreadPoolExecutor(futures.ThreadPoolExecutor):
     """``concurrent.futures.ThreadPoolExecutor`` that carries the submitter's context."""
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+        refuse_coroutine_function("ctxbridge.ThreadPoolExecutor.submit", fn)
         submit = _original(futures.ThreadPoolExecutor.submit)
-        return submit(self, run_in, capture(), fn, *args, **kwargs)
+        return submit(self, run_sync, capture(), fn, *args, **kwargs)
+
+
+def refuse_coroutine_function(where: str, fn: Any) -> None:
+    """A thread cannot run a coroutine function: calling it there only makes a coroutine
+    that nothing awaits, and its spans would never start. Say so at the call."""
+    if inspect.iscoroutinefunction(fn):
+        raise TypeError(
+            f"{where}: fn is a coroutine function, which a worker thread cannot run; "
+            "await ctxbridge.run_in(ctxbridge.capture(), fn, ...) on the event loop instead"
+        )
 
 
 def _run_from_carrier(carrier: Dict[str, str], fn: Callable[..., R], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> R:
     context = CtxbridgePropagator().extract(carrier, context=Context())
-    return run_in(context, fn, *args, **kwargs)
+    return run_sync(context, fn, *args, **kwargs)
 
 
 class ProcessPoolExecutor(futures.ProcessPoolExecutor):
@@ -65,7 +77,7 @@ class _RunsInContextAtStart:
         _original(self._ctxbridge_base.start)(self)
 
     def run(self) -> None:
-        run_in(self._ctxbridge_snapshot, _original(self._ctxbridge_base.run), self)
+        run_sync(self._ctxbridge_snapshot, _original(self._ctxbridge_base.run), self)
 
 
 class Thread(_RunsInContextAtStart, threading.Thread):

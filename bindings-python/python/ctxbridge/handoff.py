@@ -9,10 +9,12 @@ runtime context and with ``OTEL_PYTHON_CONTEXT=ctxbridge``.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
+import inspect
 import time
-from typing import Any, Callable, TypeVar, Union
+from typing import Any, Awaitable, Callable, Coroutine, Tuple, TypeVar, Union, overload
 
 from opentelemetry import context as otel_context
 from opentelemetry.context.context import Context
@@ -79,41 +81,104 @@ def detach(token: Any) -> None:
         report("double_detach")
 
 
-def _run_task(context: Context, fn: Callable[..., R], args: tuple, kwargs: dict) -> R:
-    native = _runtime_is_ctxbridge()  # once per task, not once per step
-    token: Any = _native.attach(context) if native else otel_context.attach(context)
-    marker = _native.enter_task()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        leaked = _native.exit_task(marker)
-        if not leaked and not native and otel_context.get_current() is not context:
+def _enter(context: Context) -> Tuple[bool, Any, Any]:
+    """Attaches ``context`` for a task and notes the stack under it (rule 6)."""
+    if _runtime_is_ctxbridge():
+        token = _native.attach(context)
+        return True, token, _native.enter_task(token)
+    return False, otel_context.attach(context), _native.enter_task()
+
+
+def _exit(context: Context, native: bool, token: Any, marker: Any) -> None:
+    """Restores the stack noted by :func:`_enter`, detaching the task's own attach and
+    counting (then reporting) what the task left attached."""
+    leaked = _native.exit_task(marker)  # with the ctxbridge runtime, also detaches `token`
+    if not native:
+        if not leaked and otel_context.get_current() is not context:
             # The default runtime keeps no stack: a task that returns with another
             # context current left at least one attach behind.
             leaked = 1
             _native.record("leaked", 1)
-        if native:
-            _native.detach(token)
-        else:
-            detach(token)
-        if leaked:
-            report("leaked")
+        detach(token)
+    if leaked:
+        report("leaked")
 
 
-def run_in(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+def _run_task(context: Context, fn: Callable[..., R], args: tuple, kwargs: dict) -> R:
+    native, token, marker = _enter(context)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _exit(context, native, token, marker)
+
+
+async def _run_task_async(context: Context, fn: Callable[..., Awaitable[R]], args: tuple, kwargs: dict) -> R:
+    native, token, marker = _enter(context)
+    try:
+        return await fn(*args, **kwargs)
+    finally:
+        _exit(context, native, token, marker)
+
+
+async def _as_task(variables: contextvars.Context, coroutine: Coroutine[Any, Any, R]) -> R:
+    """Runs ``coroutine`` as an asyncio task of its own, started in ``variables``."""
+    return await variables.run(asyncio.ensure_future, coroutine)
+
+
+@overload
+def run_in(
+    target: Union[Snapshot, Context], fn: Callable[..., Coroutine[Any, Any, R]], /, *args: Any, **kwargs: Any
+) -> Coroutine[Any, Any, R]: ...
+@overload
+def run_in(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R: ...
+def run_in(target: Union[Snapshot, Context], fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """Runs ``fn(*args, **kwargs)`` in ``target`` (a :class:`Snapshot`, or an
     OpenTelemetry ``Context`` as the seed's ``context.get_current()`` returns) with task
-    hygiene: on return, whatever ``fn`` left attached is detached and counted as leaked."""
-    if isinstance(target, Snapshot):
-        variables, context = target._vars.copy(), target.context
-    else:
-        variables, context = contextvars.copy_context(), target
+    hygiene: on return, whatever ``fn`` left attached is detached and counted as leaked.
+
+    A coroutine function gives a coroutine to await: it runs as an asyncio task of its
+    own, in ``target`` across every ``await``, and the hygiene runs when it finishes
+    (returns, raises or is cancelled)."""
+    if inspect.iscoroutinefunction(fn):
+        variables, context = _unpack(target, fn)
+        return _as_task(variables, _run_task_async(context, fn, args, kwargs))
+    return run_sync(target, fn, *args, **kwargs)
+
+
+def run_sync(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+    """:func:`run_in` for a plain function (what executors and threads run)."""
+    variables, context = _unpack(target, fn)
     return variables.run(_run_task, context, fn, args, kwargs)
 
 
+def _unpack(target: Union[Snapshot, Context], fn: Any) -> Tuple[contextvars.Context, Context]:
+    """The variables to run in (a copy) and the OpenTelemetry context to attach."""
+    if not callable(fn):
+        raise TypeError(f"ctxbridge.run_in: fn must be callable, got {type(fn).__name__}")
+    if isinstance(target, Snapshot):
+        return target._vars.copy(), target.context
+    if isinstance(target, Context):
+        return contextvars.copy_context(), target
+    raise TypeError(
+        "ctxbridge.run_in: target must be a ctxbridge.Snapshot or an OpenTelemetry Context, "
+        f"got {type(target).__name__}"
+    )
+
+
 def wrap(fn: Callable[..., R]) -> Callable[..., R]:
-    """Captures now; the returned callable runs ``fn`` in the capture wherever it is called."""
+    """Captures now; the returned callable runs ``fn`` in the capture wherever it is called.
+    A coroutine function gives a coroutine function (see :func:`run_in`)."""
+    if not callable(fn):
+        raise TypeError(f"ctxbridge.wrap: fn must be callable, got {type(fn).__name__}")
     snapshot = capture()
+
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def wrapped_async(*args: Any, **kwargs: Any) -> Any:
+            return await run_in(snapshot, fn, *args, **kwargs)
+
+        return wrapped_async  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def wrapped(*args: Any, **kwargs: Any) -> R:

@@ -37,7 +37,8 @@ impl Misuse {
         match self {
             Misuse::OutOfOrder => {
                 "detached a token that is not the latest live attach in this scope; \
-                 it is tombstoned and the current context is unchanged"
+                 what was current before its attach is current again, and the attaches \
+                 made after it ended with it (counted as leaked)"
             }
             Misuse::DoubleDetach => "detached a token that was already detached; nothing changed",
             Misuse::WrongScope => {

@@ -8,10 +8,13 @@ use std::sync::Arc;
 pub enum FrameState {
     /// Attached and not yet detached.
     Live = 0,
-    /// Detached out of order: still on the stack, skipped when an attach below it unwinds.
-    Tombstoned = 1,
-    /// Detached in order, or cleaned up as leaked by a task wrapper.
-    Popped = 2,
+    /// Undone by a detach of its own token (in order or out of order). A second detach
+    /// of it is `double_detach`.
+    Detached = 1,
+    /// Ended, still live, by something below it: an out-of-order detach of an earlier
+    /// attach (rule 3) or the task wrapper it was leaked in (rule 6). It was counted as
+    /// `leaked` then; a later detach of it changes nothing and is not counted again.
+    Ended = 2,
 }
 
 /// A value made current by one `attach`, linked to what was current before it.
@@ -60,8 +63,8 @@ impl<V> Frame<V> {
     pub fn state(&self) -> FrameState {
         match self.state.load(Ordering::Acquire) {
             0 => FrameState::Live,
-            1 => FrameState::Tombstoned,
-            _ => FrameState::Popped,
+            1 => FrameState::Detached,
+            _ => FrameState::Ended,
         }
     }
 

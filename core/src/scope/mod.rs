@@ -17,6 +17,7 @@ pub use diagnostics::{
 };
 pub use frame::{Frame, FrameState};
 pub use rules::{
-    attach, current, detach, enter_task, exit_task, find_frame, Slot, TaskMark, Token,
+    attach, current, detach, enter_task, enter_task_over, exit_task, find_frame, Detached, Slot,
+    TaskMark, Token,
 };
-pub use thread_slot::{detach_id, ThreadSlot, ThreadState};
+pub use thread_slot::{detach_id, IdSlot, ThreadSlot, ThreadState};

@@ -1,8 +1,11 @@
 //! The token rules, once for every binding.
 //!
 //! 1. `attach` makes a value current and returns a token.
-//! 2. `detach` of the latest live attach restores the nearest earlier live frame.
-//! 3. Out-of-order `detach` tombstones the frame and leaves current unchanged.
+//! 2. `detach` of the latest live attach restores what was current before that attach.
+//! 3. Out-of-order `detach` also restores what was current before that attach (as
+//!    `contextvars` and OpenTelemetry Java do): the live attaches made after it end with
+//!    it, each counted `leaked`, and a later detach of one of them changes nothing.
+//!    Nothing is ever resurrected.
 //! 4. `detach` of a detached token does nothing.
 //! 5. `detach` from another scope does nothing.
 //! 6. A task wrapper restores on exit what was current on entry, counting leaks.
@@ -29,6 +32,22 @@ pub trait Slot<V> {
     fn owns(&self, frame: &Frame<V>) -> bool {
         frame.scope() == self.scope_id()
     }
+    /// Told of each frame that ended without its own detach (rules 3 and 6), so a slot
+    /// whose tokens are plain ids can later recognise a detach of it ([`ThreadState`]
+    /// does). Frames passed here were attached in this slot's scope.
+    ///
+    /// [`ThreadState`]: super::ThreadState
+    fn note_ended(&self, _frame: &Frame<V>) {}
+}
+
+/// What a detach that was no misuse did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detached {
+    /// The token was the latest live attach: what was current before it is current again.
+    InOrder,
+    /// The token's attach had already ended with an earlier one (rule 3) or with its task
+    /// (rule 6), and was counted as `leaked` then: nothing changed, nothing is counted.
+    AlreadyEnded,
 }
 
 /// Proof of one `attach`, needed to undo it. Cloning it lets misuse (double detach) be
@@ -86,33 +105,42 @@ pub fn attach<V, S: Slot<V> + ?Sized>(slot: &S, value: V) -> Token<V> {
     Token { frame }
 }
 
-/// Rules 2–5. `Ok` when the token was the latest live attach; otherwise the misuse,
-/// already counted, for the caller to report under the current mode.
-pub fn detach<V, S: Slot<V> + ?Sized>(slot: &S, token: &Token<V>) -> Result<(), Misuse> {
+/// Rules 2–5. `Ok` when the token was the latest live attach, or had already ended;
+/// otherwise the misuse, already counted, for the caller to report under the current
+/// mode. An out-of-order detach (`Err(Misuse::OutOfOrder)`) has taken effect: what was
+/// current before the attach is current again.
+pub fn detach<V, S: Slot<V> + ?Sized>(slot: &S, token: &Token<V>) -> Result<Detached, Misuse> {
     let frame = &token.frame;
-    let outcome = if frame.state() != FrameState::Live {
-        Err(Misuse::DoubleDetach)
-    } else {
-        let head = slot.head();
-        if !slot.owns(frame) {
-            Err(Misuse::WrongScope)
-        } else if head.as_ref().is_some_and(|head| Arc::ptr_eq(head, frame)) {
-            if frame.leave(FrameState::Popped) {
-                slot.set_head(nearest_live(frame.parent()));
-                count_detached();
-                Ok(())
+    let outcome = match frame.state() {
+        FrameState::Ended => return Ok(Detached::AlreadyEnded),
+        FrameState::Detached => Err(Misuse::DoubleDetach),
+        FrameState::Live => {
+            let head = slot.head();
+            if !slot.owns(frame) {
+                Err(Misuse::WrongScope)
+            } else if head.as_ref().is_some_and(|head| Arc::ptr_eq(head, frame)) {
+                if frame.leave(FrameState::Detached) {
+                    slot.set_head(frame.parent().cloned());
+                    count_detached();
+                    Ok(Detached::InOrder)
+                } else {
+                    Err(Misuse::DoubleDetach)
+                }
+            } else if is_on_stack(head.as_ref(), frame) {
+                if frame.leave(FrameState::Detached) {
+                    let ended = end_live_above(slot, head, frame);
+                    slot.set_head(frame.parent().cloned());
+                    count_detached();
+                    if ended > 0 {
+                        record(Misuse::Leaked, ended);
+                    }
+                    Err(Misuse::OutOfOrder)
+                } else {
+                    Err(Misuse::DoubleDetach)
+                }
             } else {
-                Err(Misuse::DoubleDetach)
+                Err(Misuse::WrongScope)
             }
-        } else if is_on_stack(head.as_ref(), frame) {
-            if frame.leave(FrameState::Tombstoned) {
-                count_detached();
-                Err(Misuse::OutOfOrder)
-            } else {
-                Err(Misuse::DoubleDetach)
-            }
-        } else {
-            Err(Misuse::WrongScope)
         }
     };
     if let Err(misuse) = outcome {
@@ -138,26 +166,48 @@ pub fn find_frame<V, S: Slot<V> + ?Sized>(slot: &S, id: u64) -> Option<Arc<Frame
     None
 }
 
-/// What was current when a task started (rule 6).
+/// What was current when a task started (rule 6), and the attach its wrapper made for it.
 pub struct TaskMark<V> {
     head: Option<Arc<Frame<V>>>,
+    own: Option<Arc<Frame<V>>>,
 }
 
 /// Notes what is current before a task runs.
 pub fn enter_task<V, S: Slot<V> + ?Sized>(slot: &S) -> TaskMark<V> {
-    TaskMark { head: slot.head() }
+    TaskMark {
+        head: slot.head(),
+        own: None,
+    }
+}
+
+/// Notes what was current before `own`, the attach a task wrapper has just made for its
+/// task, so that [`exit_task`] restores the caller's stack and detaches `own` whatever
+/// the task did to it (even a detach of `own` by id, out of order).
+pub fn enter_task_over<V, S: Slot<V> + ?Sized>(slot: &S, own: &Token<V>) -> TaskMark<V> {
+    let _ = slot;
+    TaskMark {
+        head: own.frame.parent().cloned(),
+        own: Some(Arc::clone(&own.frame)),
+    }
 }
 
 /// Restores what was current before the task, detaching and counting as `leaked`
-/// every attach the task left live. Returns how many leaked.
+/// every attach the task left live (the wrapper's own attach, if any, is detached, not
+/// leaked). Returns how many leaked.
 pub fn exit_task<V, S: Slot<V> + ?Sized>(slot: &S, mark: TaskMark<V>) -> u64 {
+    if let Some(own) = &mark.own {
+        if own.leave(FrameState::Detached) {
+            count_detached();
+        }
+    }
     let mut leaked = 0;
     let mut next = slot.head();
     while let Some(frame) = next {
         if is_on_stack(mark.head.as_ref(), &frame) {
             break;
         }
-        if frame.leave(FrameState::Popped) {
+        if frame.leave(FrameState::Ended) {
+            slot.note_ended(&frame);
             leaked += 1;
         }
         next = frame.parent().cloned();
@@ -169,16 +219,26 @@ pub fn exit_task<V, S: Slot<V> + ?Sized>(slot: &S, mark: TaskMark<V>) -> u64 {
     leaked
 }
 
-/// The first frame from `start` down that is not tombstoned: what a detach restores.
-fn nearest_live<V>(start: Option<&Arc<Frame<V>>>) -> Option<Arc<Frame<V>>> {
-    let mut next = start;
-    while let Some(frame) = next {
-        if frame.state() != FrameState::Tombstoned {
-            return Some(Arc::clone(frame));
+/// Rule 3: ends the live frames from `head` down to (not including) `frame`, which an
+/// out-of-order detach of `frame` takes with it. Returns how many ended.
+fn end_live_above<V, S: Slot<V> + ?Sized>(
+    slot: &S,
+    head: Option<Arc<Frame<V>>>,
+    frame: &Arc<Frame<V>>,
+) -> u64 {
+    let mut ended = 0;
+    let mut next = head;
+    while let Some(above) = next {
+        if Arc::ptr_eq(&above, frame) {
+            break;
         }
-        next = frame.parent();
+        if above.leave(FrameState::Ended) {
+            slot.note_ended(&above);
+            ended += 1;
+        }
+        next = above.parent().cloned();
     }
-    None
+    ended
 }
 
 /// Whether `frame` is `head` or below it.

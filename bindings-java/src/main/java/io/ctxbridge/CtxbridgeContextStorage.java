@@ -12,8 +12,10 @@ import java.util.concurrent.Callable;
  *
  * <ul>
  *   <li>closing the latest scope restores what was current before it;
- *   <li>closing an earlier scope ({@link Misuse#OUT_OF_ORDER}) leaves the current context
- *       unchanged and the later close skips it, so overlapping scopes unwind to the base;
+ *   <li>closing an earlier scope ({@link Misuse#OUT_OF_ORDER}) also restores what was current
+ *       before it, as {@code ThreadLocalContextStorage} does; the scopes opened after it end
+ *       with it (each counted as {@link Misuse#LEAKED}), and closing one of those later
+ *       changes nothing;
  *   <li>closing a scope twice ({@link Misuse#DOUBLE_DETACH}) or on another thread ({@link
  *       Misuse#WRONG_SCOPE}) changes nothing;
  *   <li>every misuse is counted ({@link Diagnostics#stats()}) and logged once per call site
@@ -68,22 +70,19 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   private static Misuse closeQuietly(ScopeFrame frame) {
     // A close on the owning thread (the usual case) needs no ThreadLocal lookup.
     ThreadStack caller = frame.owner.thread == Thread.currentThread() ? frame.owner : STACKS.get();
-    long top = Native.detach(caller.handle(), frame.id);
-    if (top >= 0) {
-      ScopeFrame head = frame.parent;
-      while (head != null && head.id != top) {
-        head = head.parent;
-      }
-      caller.head = head;
+    long outcome = Native.detach(caller.handle(), frame.id);
+    if (outcome == Native.IN_ORDER) {
+      caller.head = frame.parent;
       return null;
     }
-    if (top == Native.OUT_OF_ORDER) {
+    if (outcome == Native.OUT_OF_ORDER) {
+      caller.head = frame.parent;
       return Misuse.OUT_OF_ORDER;
     }
-    if (top == Native.DOUBLE_DETACH) {
+    if (outcome == Native.DOUBLE_DETACH) {
       return Misuse.DOUBLE_DETACH;
     }
-    if (top == Native.WRONG_SCOPE) {
+    if (outcome == Native.WRONG_SCOPE) {
       return Misuse.WRONG_SCOPE;
     }
     return null;
@@ -92,13 +91,13 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   /**
    * Runs {@code task} as a task (DESIGN rule 6) on top of {@code own}, the scope its wrapper
    * opened on this thread: whatever the task leaves attached is closed and counted as {@link
-   * Misuse#LEAKED}, then {@code own} is closed, so a pooled thread never carries one task's
-   * context into the next.
+   * Misuse#LEAKED}, then {@code own} is closed and what was current before it restored,
+   * whatever the task did, so a pooled thread never carries one task's context into the next.
    */
   <T> T call(ScopeFrame own, Callable<T> task, Object site) throws Exception {
     ThreadStack stack = own.owner;
     long handle = stack.handle();
-    int depth = Native.enterTask(handle);
+    int depth = Native.enterTask(handle, own.id);
     boolean completed = false;
     try {
       T result = task.call();
@@ -106,8 +105,7 @@ public final class CtxbridgeContextStorage implements ContextStorage {
       return result;
     } finally {
       long leaked = Native.exitTask(handle, depth);
-      stack.head = own;
-      closeQuietly(own);
+      stack.head = own.parent;
       if (leaked > 0) {
         try {
           Diagnostics.report(Misuse.LEAKED, "task " + site.getClass().getName());

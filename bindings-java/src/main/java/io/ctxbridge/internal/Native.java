@@ -12,12 +12,22 @@ public final class Native {
     NativeLibrary.load();
   }
 
-  /** {@link #detach}: the frame was not the latest live attach (it is now tombstoned). */
+  /** {@link #detach}: the latest live attach was detached; its parent is current again. */
+  public static final long IN_ORDER = 0;
+  /**
+   * {@link #detach}: the frame was not the latest live attach. It took effect: its parent is
+   * current again and the live frames above it ended (counted as leaked).
+   */
   public static final long OUT_OF_ORDER = -1;
   /** {@link #detach}: the frame was already detached. */
   public static final long DOUBLE_DETACH = -2;
   /** {@link #detach}: the frame belongs to another thread. */
   public static final long WRONG_SCOPE = -3;
+  /**
+   * {@link #detach}: the frame had already ended with an earlier frame or its task, and was
+   * counted then; nothing changed.
+   */
+  public static final long ALREADY_ENDED = -4;
   /** {@link #detach}: the library failed (a caught Rust panic); nothing changed. */
   public static final long FAILED = -100;
 
@@ -34,15 +44,22 @@ public final class Native {
   public static native long attach(long scope);
 
   /**
-   * Detaches frame {@code id} from the calling thread's {@code scope}: the id of the new top
-   * frame (0 when the stack is empty) when it was popped, else a negative misuse code.
+   * Detaches frame {@code id} from the calling thread's {@code scope}: {@link #IN_ORDER},
+   * {@link #OUT_OF_ORDER} (both restore the frame's parent), {@link #ALREADY_ENDED}, or
+   * another negative misuse code.
    */
   public static native long detach(long scope, long id);
 
-  /** Notes the stack before a task runs; returns the depth to hand to {@link #exitTask}. */
-  public static native int enterTask(long scope);
+  /**
+   * Notes the stack under {@code own}, the frame a task wrapper has just attached (the top);
+   * returns the depth to hand to {@link #exitTask}.
+   */
+  public static native int enterTask(long scope, long own);
 
-  /** Restores the stack as {@link #enterTask} found it; returns how many frames leaked. */
+  /**
+   * Restores the stack as it was before the task's own frame, which it detaches; returns how
+   * many frames the task leaked.
+   */
   public static native long exitTask(long scope, int depth);
 
   /**
