@@ -1,10 +1,20 @@
 # ctxbridge: one entry point for every language.
-#   make demo   the seed scenario (release build)
-#   make test   every test suite (debug builds)
-#   make bench  benchmarks beside OpenTelemetry's own implementations (release)
-# One Cargo workspace and one target dir serve every part.
+#   make demo          the seed scenario (release build)
+#   make test          every test suite (debug builds)
+#   make bench         benchmarks beside OpenTelemetry's own implementations (release)
+#   make dist          every artifact users install, into dist/ (release builds)
+#   make test-install  installs each artifact from dist/ outside the repository, without
+#                      a Rust toolchain on PATH, and runs a smoke program with it
+#   make install PREFIX=/usr/local   the C library, header and pkg-config file
+# One Cargo workspace and one target dir (CARGO_TARGET_DIR, or target/) serve every part.
 
 CARGO      ?= cargo
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# The one version of every artifact, from the workspace's Cargo.toml.
+VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+SOVERSION  := $(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))
+DIST       := dist
+PREFIX     ?= /usr/local
 CC         ?= cc
 VALGRIND   ?= valgrind
 FUZZ_SECONDS ?= 30
@@ -16,17 +26,18 @@ JAVA_CP    := bindings-java/target/test-classpath.txt
 # Builds the classes (and the JNI library) and writes the test class path to JAVA_CP.
 MVN_CLASSPATH := test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
 	-Dmdep.includeScope=test
-MVN_RELEASE := -Dcargo.profile=release -Dcargo.dir=release
+MVN_DEBUG  := -Dcargo.profile=dev -Dcargo.dir=debug
 
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
-WHEELS     := target/wheels
+WHEELS     := $(TARGET_DIR)/wheels
 
 C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
-C_LIBS     := target/debug/libctxbridge.a -lpthread -ldl -lm
+C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
-.PHONY: all test test-rust test-c test-python test-node test-java node python java venv lint demo demo-rust \
+.PHONY: all test test-rust test-c test-python test-node test-java node python python-release java venv lint demo demo-rust \
+	dist dist-python dist-node dist-java dist-c install test-install \
 	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java header fuzz conformance clean
 
 all: test
@@ -66,19 +77,21 @@ test-python: python
 
 ## Node: installs the dev dependencies and builds the addon from source (debug).
 node:
-	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+	cd bindings-node && CTXBRIDGE_PROFILE=debug npm install --no-audit --no-fund --loglevel=error
 
 test-node: node
 	cd bindings-node && npm test
 
-## Java: Maven builds the JNI library with cargo (debug) and packages it in the jar.
+## Java: Maven builds the JNI library with cargo (debug here; release by default) and
+## packages it in the jar.
 java:
-	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
+	$(MVN) $(MVN_FLAGS) -q $(MVN_DEBUG) $(MVN_CLASSPATH)
 
 test-java:
-	$(MVN) $(MVN_FLAGS) test
+	$(MVN) $(MVN_FLAGS) $(MVN_DEBUG) test
 
 lint: venv
+	python3 scripts/check_versions.py
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
@@ -88,37 +101,40 @@ demo: demo-rust demo-python demo-node demo-java
 demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
 
-demo-python: python
+demo-python: python-release
 	OTEL_PYTHON_CONTEXT=ctxbridge $(PYTHON) examples/python/order_service.py
 
 demo-node:
-	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	node examples/node/order-service.js
 
 demo-java:
-	$(MVN) $(MVN_FLAGS) -q $(MVN_RELEASE) $(MVN_CLASSPATH)
+	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp bindings-java/target/classes:$$(cat $(JAVA_CP)) examples/java/OrderService.java
 
 bench: bench-rust bench-python bench-node bench-java
 
 bench-rust:
 	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
-	python3 scripts/bench_ratios.py target/criterion
+	python3 scripts/bench_ratios.py $(TARGET_DIR)/criterion
 
-bench-python: venv
+## A release wheel in the virtual environment, for the demo and the benchmarks.
+python-release: venv
 	rm -f $(WHEELS)/ctxbridge-*.whl
 	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml --out $(WHEELS) --interpreter $(PYTHON)
 	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
+
+bench-python: python-release
 	$(PYTHON) bindings-python/benches/bench_propagation.py
 
 bench-node:
-	cd bindings-node && CTXBRIDGE_RELEASE=1 npm install --no-audit --no-fund --loglevel=error
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && node bench/bench.js
 
 ## JMH, in one run: ctxbridge vs opentelemetry-java (JMH_FLAGS to shorten or lengthen it).
 JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 bench-java:
-	$(MVN) $(MVN_FLAGS) -q $(MVN_RELEASE) $(MVN_CLASSPATH)
+	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
 		org.openjdk.jmh.Main $(JMH_FLAGS) io.ctxbridge.bench
 
@@ -137,6 +153,64 @@ fuzz:
 conformance:
 	tests/conformance/serve $(or $(IMPL),rust) $(or $(PORT),7777)
 
+## Artifacts (release builds): wheels for every CPython 3.9+ the machine has (manylinux
+## 2.17, cross-linked with zig) and the sdist; the npm tarball with the prebuilt addon;
+## the jar with its sources and javadoc jars; the C tree and its tarball.
+dist: dist-python dist-node dist-java dist-c
+
+DIST_VENV := $(TARGET_DIR)/dist-venv
+$(DIST_VENV)/.requirements: bindings-python/requirements-dist.txt
+	test -x $(DIST_VENV)/bin/python || python3 -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install -q -r bindings-python/requirements-dist.txt
+	touch $@
+
+dist-python: $(DIST_VENV)/.requirements
+	mkdir -p $(DIST)
+	rm -f $(DIST)/ctxbridge-*.whl $(DIST)/ctxbridge-*.tar.gz
+	PATH="$(abspath $(DIST_VENV))/bin:$$PATH" maturin build -q --release --zig --compatibility manylinux2014 \
+		-m bindings-python/Cargo.toml --out $(DIST) -i $$(scripts/pythons.sh)
+	PATH="$(abspath $(DIST_VENV))/bin:$$PATH" maturin sdist -m bindings-python/Cargo.toml --out $(DIST)
+	$(DIST_VENV)/bin/auditwheel show $(DIST)/ctxbridge-*cp39*.whl | tr '\n' ' ' | grep -q 'manylinux_2_17' || \
+		{ echo "the wheel is not manylinux 2.17" >&2; exit 1; }
+
+dist-node:
+	$(CARGO) build -q --release -p ctxbridge-node
+	mkdir -p $(DIST)
+	rm -f $(DIST)/ctxbridge-*.tgz
+	node bindings-node/scripts/pack.js $(TARGET_DIR)/release/libctxbridge_node.so $(TARGET_DIR) $(DIST)
+
+dist-java:
+	$(MVN) $(MVN_FLAGS) -q -DskipTests package
+	mkdir -p $(DIST)
+	cp bindings-java/target/ctxbridge-$(VERSION).jar bindings-java/target/ctxbridge-$(VERSION)-sources.jar \
+		bindings-java/target/ctxbridge-$(VERSION)-javadoc.jar bindings-java/pom.xml $(DIST)/
+	mv $(DIST)/pom.xml $(DIST)/ctxbridge-$(VERSION).pom
+
+C_TREE := ctxbridge-c-$(VERSION)-linux-x86_64
+dist-c:
+	rm -rf $(DIST)/$(C_TREE)
+	$(MAKE) --no-print-directory install PREFIX=$(abspath $(DIST))/$(C_TREE)
+	tar czf $(DIST)/$(C_TREE).tar.gz -C $(DIST) $(C_TREE)
+	rm -rf $(DIST)/$(C_TREE)
+
+## The C tree: static and shared library (SONAME libctxbridge.so.MAJOR.MINOR), header,
+## and a relocatable pkg-config file.
+install:
+	$(CARGO) build -q --release -p ctxbridge-capi
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/doc/ctxbridge
+	install -m 644 include/ctxbridge.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(TARGET_DIR)/release/libctxbridge.a $(DESTDIR)$(PREFIX)/lib/
+	strip --strip-debug $(DESTDIR)$(PREFIX)/lib/libctxbridge.a
+	install -m 755 $(TARGET_DIR)/release/libctxbridge.so $(DESTDIR)$(PREFIX)/lib/libctxbridge.so.$(VERSION)
+	ln -sf libctxbridge.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libctxbridge.so.$(SOVERSION)
+	ln -sf libctxbridge.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libctxbridge.so
+	sed -e 's|@VERSION@|$(VERSION)|' capi/ctxbridge.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ctxbridge.pc
+	install -m 644 LICENSE $(DESTDIR)$(PREFIX)/share/doc/ctxbridge/
+
+## Each artifact in dist/, installed outside the repository with no cargo on PATH.
+test-install:
+	tests/install/run $(DIST)
+
 clean:
 	$(CARGO) clean
-	rm -rf $(C_BUILD) $(VENV)
+	rm -rf $(C_BUILD) $(VENV) $(DIST)

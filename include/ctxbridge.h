@@ -25,6 +25,12 @@
 // The random trace flag (W3C Trace Context Level 2).
 #define CTXBRIDGE_FLAG_RANDOM 2
 
+#define CTXBRIDGE_VERSION_MAJOR 0
+
+#define CTXBRIDGE_VERSION_MINOR 1
+
+#define CTXBRIDGE_VERSION_PATCH 0
+
 // What a call did. `OK` is 0; everything else says why not.
 typedef enum ctxbridge_status {
   CTXBRIDGE_STATUS_OK = 0,
@@ -298,6 +304,9 @@ const char *ctxbridge_rule_description(enum ctxbridge_rule rule);
 
 // Releases a string returned by the library and sets it to NULL/0. NULL is a no-op.
 void ctxbridge_string_free(struct ctxbridge_string *string);
+
+// "MAJOR.MINOR.PATCH" of the loaded library, NUL-terminated, static: never free it.
+const char *ctxbridge_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,7 +11,7 @@
 // current what the store held before that attach (rule 3).
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
-const { ROOT_CONTEXT, diag } = require('@opentelemetry/api');
+const { ROOT_CONTEXT, diag } = require('./api');
 const native = require('./native');
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];

@@ -1,7 +1,7 @@
 'use strict';
 // Hand-off across worker_threads and queues: capture where work is posted, as W3C
 // headers (a Context cannot be cloned into a worker), and run it there in the capture.
-const { ROOT_CONTEXT, context, propagation, trace } = require('@opentelemetry/api');
+const { ROOT_CONTEXT, context, propagation, trace } = require('./api');
 const native = require('./native');
 const { CtxbridgePropagator } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');

@@ -1,5 +1,27 @@
 'use strict';
-// The N-API addon, built from source by `npm install` (scripts/build-addon.js).
+// The N-API addon: the prebuilt one shipped in the package for this platform when there
+// is one (prebuilds/<platform>-<arch>-<libc>/), else the one `npm install` built from
+// source (scripts/build-addon.js).
+const fs = require('node:fs');
 const path = require('node:path');
 
-module.exports = require(path.join(__dirname, '..', 'ctxbridge.node'));
+const { platformTriple } = require('./platform');
+
+const packageDir = path.join(__dirname, '..');
+
+function load() {
+  const candidates = [
+    path.join(packageDir, 'prebuilds', platformTriple(), 'ctxbridge.node'),
+    path.join(packageDir, 'ctxbridge.node'),
+  ];
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (found === undefined) {
+    throw new Error(
+      `ctxbridge: no native addon for ${platformTriple()}: the package ships prebuilt addons for ` +
+        'linux-x64-gnu, and building one from source (npm rebuild ctxbridge) needs a Rust toolchain (cargo)',
+    );
+  }
+  return require(found);
+}
+
+module.exports = load();

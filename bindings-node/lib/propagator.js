@@ -8,7 +8,7 @@ const {
   isSpanContextValid,
   propagation,
   trace,
-} = require('@opentelemetry/api');
+} = require('./api');
 const native = require('./native');
 const { ValidatedTraceState } = require('./trace-state');
 

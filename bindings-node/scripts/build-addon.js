@@ -1,17 +1,43 @@
 'use strict';
-// Builds the N-API addon from source with the machine's cargo and puts it where
-// lib/native.js loads it. Debug by default; CTXBRIDGE_RELEASE=1 for a release build.
+// `npm install`'s step: nothing to do when the package ships a prebuilt addon for this
+// platform (prebuilds/, see lib/native.js); otherwise builds the addon from source with
+// cargo and puts it where lib/native.js loads it.
+//
+// Release by default. A developer who wants a debug build asks for it with
+// CTXBRIDGE_PROFILE=debug; a later plain `npm install` builds release again, never debug.
+// From the npm tarball the sources are the self-contained crate in native/ (with its
+// Cargo.lock); in the repository, the workspace member beside this script.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const packageDir = path.resolve(__dirname, '..');
-const release = process.env.CTXBRIDGE_RELEASE === '1';
-const manifest = path.join(packageDir, 'Cargo.toml');
-const args = ['build', '--quiet', '--manifest-path', manifest, '--message-format', 'json-render-diagnostics'];
-if (release) args.push('--release');
+const { platformTriple } = require('../lib/platform');
 
-const output = execFileSync(process.env.CARGO || 'cargo', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+const packageDir = path.resolve(__dirname, '..');
+
+const prebuilt = path.join(packageDir, 'prebuilds', platformTriple(), 'ctxbridge.node');
+if (fs.existsSync(prebuilt) && process.env.CTXBRIDGE_BUILD_FROM_SOURCE !== '1') {
+  process.exit(0);
+}
+
+const profile = process.env.CTXBRIDGE_PROFILE === 'debug' ? 'debug' : 'release';
+const packed = path.join(packageDir, 'native', 'Cargo.toml');
+const manifest = fs.existsSync(packed) ? packed : path.join(packageDir, 'Cargo.toml');
+const args = ['build', '--quiet', '--manifest-path', manifest, '--message-format', 'json-render-diagnostics'];
+if (profile === 'release') args.push('--release');
+
+let output;
+try {
+  output = execFileSync(process.env.CARGO || 'cargo', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+} catch (error) {
+  const why = error.code === 'ENOENT' ? 'cargo is not on PATH' : `cargo failed (${error.message})`;
+  console.error(`ctxbridge: no prebuilt addon for ${platformTriple()} and ${why}; install a Rust toolchain to build it from source`);
+  process.exit(1);
+}
 // cargo names the library it built; take its path rather than guessing the target dir.
 const library = output
   .split('\n')

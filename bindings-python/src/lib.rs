@@ -14,6 +14,8 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The one version of every artifact: the workspace's Cargo.toml.
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     slot::register(m)?;
     codecs::register(m)?;
     propagation::register(m)?;

@@ -13,9 +13,11 @@ mod guard;
 mod scope;
 mod snapshot;
 mod types;
+mod version;
 
 pub use carrier::*;
 pub use codecs::*;
 pub use scope::*;
 pub use snapshot::*;
 pub use types::*;
+pub use version::*;

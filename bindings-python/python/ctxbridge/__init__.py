@@ -17,10 +17,10 @@ Names are imported on first use: OpenTelemetry imports ``ctxbridge.runtime`` whi
 importing the package must not pull in modules that need it finished.
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from ._native import __version__ as __version__
 
 _EXPORTS = {
     "encode_baggage": "._native",
@@ -53,35 +53,49 @@ _EXPORTS = {
     "CtxbridgeRuntimeContext": ".runtime",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ctxbridge' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 
 
-def __dir__() -> list:
-    return sorted(set(globals()) | set(_EXPORTS))
+def __dir__() -> _typing.List[str]:
+    return sorted(set(__all__) | {name for name in globals() if name.startswith("__")})
 
 
-if TYPE_CHECKING:
-    from ._native import (
-        encode_baggage,
-        encode_tracestate,
-        format_traceparent,
-        parse_baggage,
-        parse_traceparent,
-        parse_tracestate,
-    )
-    from .aio import run_in_executor
-    from .diagnostics import MisuseError, get_mode, reset_stats, set_mode, stats
-    from .executors import ProcessPoolExecutor, Thread, ThreadPoolExecutor, Timer
-    from .handoff import Snapshot, attach, capture, detach, run_in, wrap
-    from .propagator import CtxbridgePropagator
-    from .queue import Resume, decide, inject, resume
-    from .runtime import CtxbridgeRuntimeContext
+# Explicit re-exports (`X as X`), so that `mypy --strict` accepts `from ctxbridge import X`.
+if _typing.TYPE_CHECKING:
+    from ._native import encode_baggage as encode_baggage
+    from ._native import encode_tracestate as encode_tracestate
+    from ._native import format_traceparent as format_traceparent
+    from ._native import parse_baggage as parse_baggage
+    from ._native import parse_traceparent as parse_traceparent
+    from ._native import parse_tracestate as parse_tracestate
+    from .aio import run_in_executor as run_in_executor
+    from .diagnostics import MisuseError as MisuseError
+    from .diagnostics import get_mode as get_mode
+    from .diagnostics import reset_stats as reset_stats
+    from .diagnostics import set_mode as set_mode
+    from .diagnostics import stats as stats
+    from .executors import ProcessPoolExecutor as ProcessPoolExecutor
+    from .executors import Thread as Thread
+    from .executors import ThreadPoolExecutor as ThreadPoolExecutor
+    from .executors import Timer as Timer
+    from .handoff import Snapshot as Snapshot
+    from .handoff import attach as attach
+    from .handoff import capture as capture
+    from .handoff import detach as detach
+    from .handoff import run_in as run_in
+    from .handoff import wrap as wrap
+    from .propagator import CtxbridgePropagator as CtxbridgePropagator
+    from .queue import Resume as Resume
+    from .queue import decide as decide
+    from .queue import inject as inject
+    from .queue import resume as resume
+    from .runtime import CtxbridgeRuntimeContext as CtxbridgeRuntimeContext

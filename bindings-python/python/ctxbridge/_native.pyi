@@ -8,6 +8,8 @@ HeaderValue = Union[str, Sequence[str], None]
 SpanTuple = Tuple[int, int, int, List[Tuple[str, str]]]
 Member = Tuple[str, str, List[Tuple[str, Optional[str]]]]
 
+__version__: str
+
 class MisuseError(RuntimeError): ...
 
 class Token:
