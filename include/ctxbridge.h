@@ -80,6 +80,8 @@ typedef enum ctxbridge_rule {
   CTXBRIDGE_RULE_BAGGAGE_KEY,
   CTXBRIDGE_RULE_BAGGAGE_VALUE,
   CTXBRIDGE_RULE_BAGGAGE_PROPERTY,
+  CTXBRIDGE_RULE_TRACESTATE_TOO_LARGE,
+  CTXBRIDGE_RULE_BAGGAGE_MEMBER_TOO_LARGE,
 } ctxbridge_rule;
 
 // What happens at a misuse besides counting it.
@@ -135,8 +137,9 @@ typedef struct ctxbridge_resume_decision {
   struct ctxbridge_snapshot *baggage;
 } ctxbridge_resume_decision;
 
-// A string the library allocated: NUL-terminated, `len` bytes before the NUL.
-// Release it with `ctxbridge_string_free`.
+// A string the library allocated: `len` bytes, then a NUL. Use `len`: a decoded
+// baggage value may itself contain NUL bytes (from `%00`). Release it with
+// `ctxbridge_string_free`, with `len` as the library set it.
 typedef struct ctxbridge_string {
   char *ptr;
   size_t len;
@@ -227,7 +230,8 @@ void ctxbridge_set_log_callback(ctxbridge_log_fn callback, void *user_data);
 enum ctxbridge_status ctxbridge_attach(const struct ctxbridge_snapshot *snapshot,
                                        uint64_t *token_out);
 
-// Undoes an attach: what was current before it is current again. A detach that is not
+// Undoes an attach: what was current before it is current again. A token this thread
+// never issued (0, a made-up number) is CTXBRIDGE_STATUS_INVALID_ARGUMENT, not a misuse. A detach that is not
 // of the latest live attach (out of order) also ends the attaches made after it, each
 // counted as leaked; a later detach of one of those changes nothing and returns
 // CTXBRIDGE_STATUS_OK. A misuse (out of order, already detached, another thread) is
@@ -256,8 +260,10 @@ enum ctxbridge_status ctxbridge_stats_get(struct ctxbridge_stats *out);
 // Sets every counter to zero.
 enum ctxbridge_status ctxbridge_stats_reset(void);
 
-// Sets the diagnostics mode (process-wide).
-enum ctxbridge_status ctxbridge_set_mode(enum ctxbridge_mode mode);
+// Sets the diagnostics mode (process-wide): a `ctxbridge_mode` value, taken as an
+// integer so that any other value is refused (CTXBRIDGE_STATUS_INVALID_ARGUMENT, mode
+// unchanged) instead of being undefined behaviour.
+enum ctxbridge_status ctxbridge_set_mode(uint32_t mode);
 
 // The diagnostics mode.
 enum ctxbridge_mode ctxbridge_get_mode(void);
@@ -297,10 +303,13 @@ enum ctxbridge_status ctxbridge_snapshot_captured_at_ms(const struct ctxbridge_s
 
 // The stable id of a rule, e.g. "traceparent.version_ff": a static NUL-terminated
 // string, never freed. "" for CTXBRIDGE_RULE_NONE.
-const char *ctxbridge_rule_id(enum ctxbridge_rule rule);
+// Takes the rule as an integer: a C caller can pass any value, and one that names no
+// rule gives "" rather than undefined behaviour.
+const char *ctxbridge_rule_id(uint32_t rule);
 
-// What the rule asks for, in words: a static NUL-terminated string, never freed.
-const char *ctxbridge_rule_description(enum ctxbridge_rule rule);
+// What the rule asks for, in words: a static NUL-terminated string, never freed; ""
+// for CTXBRIDGE_RULE_NONE or an integer that names no rule.
+const char *ctxbridge_rule_description(uint32_t rule);
 
 // Releases a string returned by the library and sets it to NULL/0. NULL is a no-op.
 void ctxbridge_string_free(struct ctxbridge_string *string);

@@ -13,8 +13,8 @@ pub(crate) fn value_error(error: ParseError) -> PyErr {
     PyValueError::new_err(error.to_string())
 }
 
-/// A baggage member as Python sees it: (key, value, [(property key, value or None)]).
-pub(crate) type PyMember = (String, String, Vec<(String, Option<String>)>);
+use crate::args;
+pub(crate) use crate::args::PyMember;
 
 pub(crate) fn member_to_py(member: &Member) -> PyMember {
     let properties = member
@@ -28,8 +28,9 @@ pub(crate) fn member_to_py(member: &Member) -> PyMember {
 /// Parses one traceparent: (trace_id, span_id, flags) as ints, flags masked to the
 /// known bits. Raises ValueError naming the rule.
 #[pyfunction]
-fn parse_traceparent(value: &str) -> PyResult<(u128, u64, u8)> {
-    let parsed = core_parse(value).map_err(value_error)?;
+fn parse_traceparent(value: &Bound<'_, PyAny>) -> PyResult<(u128, u64, u8)> {
+    let value = args::text(value, "parse_traceparent", "value")?;
+    let parsed = core_parse(&value).map_err(value_error)?;
     Ok((
         parsed.trace_id.to_u128(),
         parsed.parent_id.to_u64(),
@@ -39,19 +40,28 @@ fn parse_traceparent(value: &str) -> PyResult<(u128, u64, u8)> {
 
 /// Formats a version-00 traceparent; unknown flag bits are zeroed.
 #[pyfunction(name = "format_traceparent")]
-fn format(trace_id: u128, span_id: u64, flags: u8) -> String {
-    format_traceparent(
+fn format(
+    trace_id: &Bound<'_, PyAny>,
+    span_id: &Bound<'_, PyAny>,
+    flags: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    const F: &str = "format_traceparent";
+    let trace_id: u128 = args::int(trace_id, F, "trace_id", "0..2**128")?;
+    let span_id: u64 = args::int(span_id, F, "span_id", "0..2**64")?;
+    let flags: u8 = args::int(flags, F, "flags", "0..256")?;
+    Ok(format_traceparent(
         TraceId::from_u128(trace_id),
         SpanId::from_u64(span_id),
         TraceFlags(flags),
     )
     .as_str()
-    .to_owned()
+    .to_owned())
 }
 
 /// Parses tracestate header values (combined in order) into (key, value) pairs.
 #[pyfunction]
-fn parse_tracestate(values: Vec<String>) -> PyResult<Vec<(String, String)>> {
+fn parse_tracestate(values: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let values = args::texts(values, "parse_tracestate", "values")?;
     let state =
         TraceState::parse_headers(values.iter().map(String::as_str)).map_err(value_error)?;
     Ok(state
@@ -63,7 +73,8 @@ fn parse_tracestate(values: Vec<String>) -> PyResult<Vec<(String, String)>> {
 /// Encodes (key, value) pairs as a tracestate header of at most 512 characters.
 /// Raises ValueError for an invalid key or value.
 #[pyfunction]
-fn encode_tracestate(members: Vec<(String, String)>) -> PyResult<String> {
+fn encode_tracestate(members: &Bound<'_, PyAny>) -> PyResult<String> {
+    let members = args::pairs(members, "encode_tracestate", "members")?;
     Ok(TraceState::from_members(members)
         .map_err(value_error)?
         .header())
@@ -98,8 +109,9 @@ fn tracestate_delete(members: Vec<(String, String)>, key: &str) -> PyResult<Vec<
 
 /// Parses one baggage header strictly: the first malformed member raises ValueError.
 #[pyfunction]
-fn parse_baggage(value: &str) -> PyResult<Vec<PyMember>> {
-    Ok(Baggage::parse(value)
+fn parse_baggage(value: &Bound<'_, PyAny>) -> PyResult<Vec<PyMember>> {
+    let value = args::text(value, "parse_baggage", "value")?;
+    Ok(Baggage::parse(&value)
         .map_err(value_error)?
         .iter()
         .map(member_to_py)
@@ -118,7 +130,12 @@ fn extract_baggage(values: Vec<String>) -> Vec<PyMember> {
 /// Encodes members as a baggage header (values percent-encoded, limits applied).
 /// Raises ValueError for a key or property that W3C Baggage cannot carry.
 #[pyfunction]
-pub(crate) fn encode_baggage(members: Vec<PyMember>) -> PyResult<String> {
+pub(crate) fn encode_baggage(members: &Bound<'_, PyAny>) -> PyResult<String> {
+    encode_members(args::members(members, "encode_baggage", "members")?)
+}
+
+/// The baggage header of `members` (values percent-encoded, limits applied).
+pub(crate) fn encode_members(members: Vec<PyMember>) -> PyResult<String> {
     let mut baggage = Baggage::default();
     for (key, value, properties) in members {
         let properties = properties

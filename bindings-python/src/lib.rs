@@ -5,6 +5,7 @@
 //! - [`propagation`]: the propagator's extract/inject work in one call each.
 //! - [`diagnostics`]: counters, the mode, and the strict-mode exception.
 
+mod args;
 mod codecs;
 mod diagnostics;
 mod propagation;

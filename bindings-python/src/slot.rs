@@ -12,11 +12,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ctxbridge_core::scope::{self, Frame, Slot, TaskMark};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 
+use crate::args;
 use crate::diagnostics;
 
 /// What one frame holds: the OpenTelemetry `Context` it made current, and the
@@ -224,7 +226,18 @@ impl Slot<Entry> for ContextVarSlot<'_> {
 
 /// Makes `context` current in the calling Context; returns the token.
 #[pyfunction]
-fn attach(py: Python<'_>, context: Py<PyAny>) -> PyResult<Py<Token>> {
+fn attach(py: Python<'_>, context: &Bound<'_, PyAny>) -> PyResult<Py<Token>> {
+    // OpenTelemetry's Context is a dict: one flag test refuses None and the like here,
+    // before a span start would trip over them.
+    if !context.is_instance_of::<PyDict>() {
+        return Err(args::type_error(
+            context,
+            "attach",
+            "context",
+            "an OpenTelemetry Context",
+        ));
+    }
+    let context = context.clone().unbind();
     let slot = ContextVarSlot::new(py);
     scope::attach(
         &slot,
@@ -242,10 +255,12 @@ fn attach(py: Python<'_>, context: Py<PyAny>) -> PyResult<Py<Token>> {
 #[pyfunction]
 fn detach(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<()> {
     let Ok(token) = token.cast::<Token>() else {
-        return Err(PyTypeError::new_err(format!(
-            "ctxbridge: detach() takes a token returned by attach(), got {}",
-            token.get_type().name()?
-        )));
+        return Err(args::type_error(
+            token,
+            "detach",
+            "token",
+            "a token returned by attach()",
+        ));
     };
     let outcome = {
         let slot = ContextVarSlot::new(py);

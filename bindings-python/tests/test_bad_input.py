@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from opentelemetry import context
 from opentelemetry.context.context import Context
 from opentelemetry.propagators.textmap import Getter
 
@@ -86,11 +87,71 @@ def test_explicit_parse_raises_value_error_naming_the_rule(call, rule):
     assert str(error.value).startswith(rule + ":")
 
 
-def test_wrong_types_raise_type_error(ctxbridge_runtime):
-    with pytest.raises(TypeError):
-        ctxbridge.parse_traceparent(42)
-    with pytest.raises(TypeError, match="takes a token"):
-        ctxbridge.detach("not a token")
+def _noop() -> None:
+    pass
+
+
+# Each public entry point, a bad argument, and the parameter the error must name. The
+# message is ctxbridge's own (never PyO3's extraction text): "ctxbridge.<fn>: <param> ...".
+BAD_CALLS = [
+    ("parse_traceparent", "value", lambda: ctxbridge.parse_traceparent(None)),
+    ("parse_traceparent", "value", lambda: ctxbridge.parse_traceparent(42)),
+    ("parse_traceparent", "value", lambda: ctxbridge.parse_traceparent(b"00-ab")),
+    ("format_traceparent", "trace_id", lambda: ctxbridge.format_traceparent(None, 1, 1)),
+    ("format_traceparent", "span_id", lambda: ctxbridge.format_traceparent(1, "1", 1)),
+    ("format_traceparent", "flags", lambda: ctxbridge.format_traceparent(1, 1, 1.5)),
+    ("parse_tracestate", "values", lambda: ctxbridge.parse_tracestate(None)),
+    ("parse_tracestate", "values", lambda: ctxbridge.parse_tracestate("a=1")),
+    ("parse_tracestate", "values", lambda: ctxbridge.parse_tracestate([1])),
+    ("encode_tracestate", "members", lambda: ctxbridge.encode_tracestate(None)),
+    ("encode_tracestate", "members", lambda: ctxbridge.encode_tracestate([("k",)])),
+    ("parse_baggage", "value", lambda: ctxbridge.parse_baggage(None)),
+    ("parse_baggage", "value", lambda: ctxbridge.parse_baggage(["k=v"])),
+    ("encode_baggage", "members", lambda: ctxbridge.encode_baggage(None)),
+    ("encode_baggage", "members", lambda: ctxbridge.encode_baggage([("k", "v", None)])),
+    ("attach", "context", lambda: ctxbridge.attach(None)),
+    ("attach", "context", lambda: ctxbridge.attach({"not": "a context"}.keys())),
+    ("detach", "token", lambda: ctxbridge.detach(None)),
+    ("detach", "token", lambda: ctxbridge.detach("not a token")),
+    ("run_in", "target", lambda: ctxbridge.run_in(None, _noop)),
+    ("run_in", "fn", lambda: ctxbridge.run_in(ctxbridge.capture(), None)),
+    ("wrap", "fn", lambda: ctxbridge.wrap(None)),
+    ("set_mode", "mode", lambda: ctxbridge.set_mode(None)),
+    ("inject", "headers", lambda: ctxbridge.inject(None)),
+    ("inject", "context", lambda: ctxbridge.inject({}, context="ctx")),
+    ("decide", "headers", lambda: ctxbridge.decide(None, enqueued_at=0, max_age=1)),
+    ("decide", "enqueued_at", lambda: ctxbridge.decide({}, enqueued_at="x", max_age=1)),
+    ("decide", "max_age", lambda: ctxbridge.decide({}, enqueued_at=0, max_age=None)),
+    ("decide", "now", lambda: ctxbridge.decide({}, enqueued_at=0, max_age=1, now=True)),
+]
+
+
+@pytest.mark.parametrize("function, param, call", BAD_CALLS, ids=[f"{f}-{p}-{i}" for i, (f, p, _) in enumerate(BAD_CALLS)])
+def test_wrong_argument_types_raise_type_error_naming_the_parameter(function, param, call, runtime):
+    with pytest.raises(TypeError) as error:
+        call()
+    message = str(error.value)
+    assert message.startswith(f"ctxbridge.{function}: {param} must be") or message.startswith(
+        f"ctxbridge.{function}: every item of {param} must be"
+    ), message
+
+
+def test_the_runtime_context_refuses_none_at_attach(ctxbridge_runtime):
+    with pytest.raises(TypeError, match="ctxbridge.attach: context must be an OpenTelemetry Context, got NoneType"):
+        context.attach(None)
+
+
+def test_executors_refuse_what_they_cannot_run():
+    with ctxbridge.ThreadPoolExecutor(max_workers=1) as pool:
+        with pytest.raises(TypeError, match="ctxbridge.ThreadPoolExecutor.submit: fn must be callable, got NoneType"):
+            pool.submit(None)
+
+
+def test_out_of_range_ints_are_value_errors():
+    with pytest.raises(ValueError, match="ctxbridge.format_traceparent: flags must be in 0..256"):
+        ctxbridge.format_traceparent(1, 1, 256)
+    with pytest.raises(ValueError, match="span_id must be in"):
+        ctxbridge.format_traceparent(1, -1, 1)
 
 
 def test_unknown_mode_is_a_value_error():

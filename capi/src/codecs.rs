@@ -168,6 +168,9 @@ fn borrow_strs<'a>(values: *const ctxbridge_str, count: usize) -> Option<Vec<&'a
     if values.is_null() {
         return (count == 0).then(Vec::new);
     }
+    if count > isize::MAX as usize / std::mem::size_of::<ctxbridge_str>() {
+        return None;
+    }
     // SAFETY: the caller guarantees `count` readable entries at `values` for the call.
     let values = unsafe { std::slice::from_raw_parts(values, count) };
     values.iter().map(|v| v.as_str()).collect()

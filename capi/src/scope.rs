@@ -65,10 +65,15 @@ pub extern "C" fn ctxbridge_set_log_callback(callback: ctxbridge_log_fn, user_da
 
 fn warn(error: &MisuseError) {
     let message = error.to_string();
-    let sink = LOG_SINK.lock().unwrap_or_else(|e| e.into_inner());
-    match sink.callback {
+    // Copy the sink and let go of the lock before calling out: the callback may set
+    // another callback, or do something that logs.
+    let (callback, user_data) = {
+        let sink = LOG_SINK.lock().unwrap_or_else(|e| e.into_inner());
+        (sink.callback, sink.user_data)
+    };
+    match callback {
         Some(callback) => callback(
-            sink.user_data as *mut c_void,
+            user_data as *mut c_void,
             ctxbridge_str {
                 ptr: message.as_ptr().cast::<c_char>(),
                 len: message.len(),
@@ -117,7 +122,8 @@ pub extern "C" fn ctxbridge_attach(
     })
 }
 
-/// Undoes an attach: what was current before it is current again. A detach that is not
+/// Undoes an attach: what was current before it is current again. A token this thread
+/// never issued (0, a made-up number) is CTXBRIDGE_STATUS_INVALID_ARGUMENT, not a misuse. A detach that is not
 /// of the latest live attach (out of order) also ends the attaches made after it, each
 /// counted as leaked; a later detach of one of those changes nothing and returns
 /// CTXBRIDGE_STATUS_OK. A misuse (out of order, already detached, another thread) is
@@ -126,7 +132,9 @@ pub extern "C" fn ctxbridge_attach(
 #[no_mangle]
 pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
     ffi_guard(|| {
-        if token == 0 {
+        // 0 and ids this thread never issued are no tokens: neither a double detach nor
+        // a detach elsewhere.
+        if token == 0 || !handoff::was_issued(token) {
             return ctxbridge_status::InvalidArgument;
         }
         match handoff::detach_id(token) {
@@ -219,15 +227,19 @@ pub extern "C" fn ctxbridge_stats_reset() -> ctxbridge_status {
     })
 }
 
-/// Sets the diagnostics mode (process-wide).
+/// Sets the diagnostics mode (process-wide): a `ctxbridge_mode` value, taken as an
+/// integer so that any other value is refused (CTXBRIDGE_STATUS_INVALID_ARGUMENT, mode
+/// unchanged) instead of being undefined behaviour.
 #[no_mangle]
-pub extern "C" fn ctxbridge_set_mode(mode: ctxbridge_mode) -> ctxbridge_status {
+pub extern "C" fn ctxbridge_set_mode(mode: u32) -> ctxbridge_status {
     ffi_guard(|| {
-        scope::set_mode(match mode {
-            ctxbridge_mode::Off => Mode::Off,
-            ctxbridge_mode::Warn => Mode::Warn,
-            ctxbridge_mode::Strict => Mode::Strict,
-        });
+        let mode = match mode {
+            m if m == ctxbridge_mode::Off as u32 => Mode::Off,
+            m if m == ctxbridge_mode::Warn as u32 => Mode::Warn,
+            m if m == ctxbridge_mode::Strict as u32 => Mode::Strict,
+            _ => return ctxbridge_status::InvalidArgument,
+        };
+        scope::set_mode(mode);
         ctxbridge_status::Ok
     })
 }

@@ -47,10 +47,12 @@ pub enum ctxbridge_rule {
     BaggageKey,
     BaggageValue,
     BaggageProperty,
+    TracestateTooLarge,
+    BaggageMemberTooLarge,
 }
 
 /// Each C rule beside the core rule it stands for: the one place the two enums meet.
-const RULES: [(ctxbridge_rule, Rule); 14] = [
+const RULES: [(ctxbridge_rule, Rule); 16] = [
     (
         ctxbridge_rule::TraceparentVersionFf,
         Rule::TraceparentVersionFf,
@@ -83,6 +85,11 @@ const RULES: [(ctxbridge_rule, Rule); 14] = [
     (ctxbridge_rule::BaggageKey, Rule::BaggageKey),
     (ctxbridge_rule::BaggageValue, Rule::BaggageValue),
     (ctxbridge_rule::BaggageProperty, Rule::BaggageProperty),
+    (ctxbridge_rule::TracestateTooLarge, Rule::TracestateTooLarge),
+    (
+        ctxbridge_rule::BaggageMemberTooLarge,
+        Rule::BaggageMemberTooLarge,
+    ),
 ];
 
 impl ctxbridge_rule {
@@ -95,6 +102,11 @@ impl ctxbridge_rule {
 
     fn to_core(self) -> Option<Rule> {
         RULES.iter().find(|(c, _)| *c == self).map(|(_, r)| *r)
+    }
+
+    /// The rule an integer from C names, if any.
+    fn from_u32(value: u32) -> Option<Self> {
+        RULES.iter().map(|(c, _)| *c).find(|c| *c as u32 == value)
     }
 }
 
@@ -109,15 +121,26 @@ pub(crate) fn report_rule(error: &ParseError, rule_out: *mut ctxbridge_rule) -> 
 
 /// The stable id of a rule, e.g. "traceparent.version_ff": a static NUL-terminated
 /// string, never freed. "" for CTXBRIDGE_RULE_NONE.
+/// Takes the rule as an integer: a C caller can pass any value, and one that names no
+/// rule gives "" rather than undefined behaviour.
 #[no_mangle]
-pub extern "C" fn ctxbridge_rule_id(rule: ctxbridge_rule) -> *const c_char {
-    static_text(rule.to_core().map(|r| r.id_with_nul()))
+pub extern "C" fn ctxbridge_rule_id(rule: u32) -> *const c_char {
+    static_text(
+        ctxbridge_rule::from_u32(rule)
+            .and_then(|r| r.to_core())
+            .map(|r| r.id_with_nul()),
+    )
 }
 
-/// What the rule asks for, in words: a static NUL-terminated string, never freed.
+/// What the rule asks for, in words: a static NUL-terminated string, never freed; ""
+/// for CTXBRIDGE_RULE_NONE or an integer that names no rule.
 #[no_mangle]
-pub extern "C" fn ctxbridge_rule_description(rule: ctxbridge_rule) -> *const c_char {
-    static_text(rule.to_core().map(|r| r.description_with_nul()))
+pub extern "C" fn ctxbridge_rule_description(rule: u32) -> *const c_char {
+    static_text(
+        ctxbridge_rule::from_u32(rule)
+            .and_then(|r| r.to_core())
+            .map(|r| r.description_with_nul()),
+    )
 }
 
 /// A static NUL-terminated text; "" for no rule.
@@ -140,14 +163,19 @@ impl ctxbridge_str {
         if self.ptr.is_null() {
             return (self.len == 0).then_some("");
         }
+        // No object is larger than isize::MAX bytes: a longer `len` cannot be right.
+        if self.len > isize::MAX as usize {
+            return None;
+        }
         // SAFETY: the caller guarantees `len` readable bytes at `ptr` for the call.
         let bytes = unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) };
         std::str::from_utf8(bytes).ok()
     }
 }
 
-/// A string the library allocated: NUL-terminated, `len` bytes before the NUL.
-/// Release it with `ctxbridge_string_free`.
+/// A string the library allocated: `len` bytes, then a NUL. Use `len`: a decoded
+/// baggage value may itself contain NUL bytes (from `%00`). Release it with
+/// `ctxbridge_string_free`, with `len` as the library set it.
 #[repr(C)]
 pub struct ctxbridge_string {
     pub ptr: *mut c_char,
@@ -162,12 +190,14 @@ impl ctxbridge_string {
         }
     }
 
-    /// Hands `text` to C. Interior NULs cannot occur: every text here is a header value.
+    /// Hands `text` to C: all of its bytes (NULs included), then a NUL.
     pub(crate) fn from_string(text: String) -> Self {
-        let len = text.len();
-        let owned = std::ffi::CString::new(text).unwrap_or_default();
+        let mut bytes = text.into_bytes();
+        let len = bytes.len();
+        bytes.push(0);
+        let raw = Box::into_raw(bytes.into_boxed_slice());
         ctxbridge_string {
-            ptr: owned.into_raw(),
+            ptr: raw.cast::<c_char>(),
             len,
         }
     }
@@ -188,9 +218,10 @@ pub extern "C" fn ctxbridge_string_free(string: *mut ctxbridge_string) {
     // SAFETY: `string` points to a ctxbridge_string this library filled (or zeroed).
     let string = unsafe { &mut *string };
     if !string.ptr.is_null() {
-        // SAFETY: `ptr` came from CString::into_raw in `from_string` and is freed once,
-        // because it is nulled right after.
-        drop(unsafe { std::ffi::CString::from_raw(string.ptr) });
+        let bytes = std::ptr::slice_from_raw_parts_mut(string.ptr.cast::<u8>(), string.len + 1);
+        // SAFETY: `ptr` and `len` came from `from_string`: a boxed slice of `len + 1`
+        // bytes, freed once because the string is zeroed right after.
+        drop(unsafe { Box::from_raw(bytes) });
     }
     *string = ctxbridge_string::empty();
 }
@@ -210,6 +241,9 @@ pub(crate) fn headers<'a>(
 ) -> Option<&'a [ctxbridge_header]> {
     if headers.is_null() {
         return (count == 0).then_some(&[]);
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<ctxbridge_header>() {
+        return None;
     }
     // SAFETY: the caller guarantees `count` readable headers at `headers` for the call.
     Some(unsafe { std::slice::from_raw_parts(headers, count) })

@@ -5,6 +5,7 @@
 //! properties are kept as written. All members propagate while there are at most 64
 //! of them in at most 8192 bytes; past that whole members are dropped from the right.
 
+use crate::bounded::{BoundedList, Piece};
 use crate::error::{excerpt, ParseError, Rule};
 use crate::traceparent::trim_ows;
 
@@ -12,6 +13,11 @@ use crate::traceparent::trim_ows;
 pub const MAX_MEMBERS: usize = 64;
 /// Bytes of encoded header that propagate at most.
 pub const MAX_BYTES: usize = 8192;
+/// Bytes of header text read at most, past the start of the last member read: a member
+/// that starts later, or is longer than [`MAX_BYTES`], could never propagate, so it is
+/// not read (nor anything after it). Bindings may cut a header at this length before
+/// handing it over.
+pub const MAX_READ: usize = 2 * MAX_BYTES + 1;
 
 /// A `;key` or `;key=value` property of a baggage member, kept as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,14 +73,23 @@ impl Baggage {
         members: Vec::new(),
     };
 
-    /// Parses one header value strictly: the first malformed member is an error.
+    /// Parses one header value strictly: the first malformed member is an error, and so
+    /// is a member longer than [`MAX_BYTES`]. Members starting past [`MAX_BYTES`] of the
+    /// header are not read: they could not propagate.
     pub fn parse(value: &str) -> Result<Baggage, ParseError> {
         let mut baggage = Baggage::default();
-        for member in value.split(',') {
-            if trim_ows(member).is_empty() {
-                continue;
+        for piece in BoundedList::new([value].into_iter(), MAX_BYTES, MAX_BYTES) {
+            match piece {
+                Piece::Member(member) if trim_ows(member).is_empty() => continue,
+                Piece::Member(member) => baggage.put(parse_member(member)?),
+                Piece::MemberTooLarge => {
+                    return Err(ParseError::new(
+                        Rule::BaggageMemberTooLarge,
+                        format!("a member of more than {MAX_BYTES} bytes"),
+                    ))
+                }
+                Piece::PastLimit => break,
             }
-            baggage.put(parse_member(member)?);
         }
         baggage.apply_limits();
         Ok(baggage)
@@ -87,19 +102,20 @@ impl Baggage {
         I: IntoIterator<Item = &'a str>,
     {
         let mut baggage = Baggage::default();
-        'headers: for value in values {
-            for member in value.split(',') {
-                if trim_ows(member).is_empty() {
-                    continue;
-                }
-                if let Ok(member) = parse_member(member) {
-                    baggage.put(member);
-                }
-                // Members past the limit would be dropped anyway; stop reading early so
-                // a huge header costs no more than a large one.
-                if baggage.members.len() > MAX_MEMBERS {
-                    break 'headers;
-                }
+        // Members past the limits would be dropped anyway; reading stops early so that a
+        // huge header costs no more than a large one.
+        for piece in BoundedList::new(values.into_iter(), MAX_BYTES, MAX_BYTES) {
+            let Piece::Member(member) = piece else {
+                break;
+            };
+            if trim_ows(member).is_empty() {
+                continue;
+            }
+            if let Ok(member) = parse_member(member) {
+                baggage.put(member);
+            }
+            if baggage.members.len() > MAX_MEMBERS {
+                break;
             }
         }
         baggage.apply_limits();

@@ -28,6 +28,9 @@ pub enum Rule {
     TracestateValue,
     /// tracestate: at most 32 members.
     TracestateTooManyMembers,
+    /// tracestate: a member (with the whitespace around it) fits in 1024 bytes, and the
+    /// combined headers in 32 × 1024; longer ones are not read.
+    TracestateTooLarge,
     /// baggage: a member is `key=value` followed by optional `;property`s.
     BaggageMember,
     /// baggage: a key is an RFC 7230 token.
@@ -36,6 +39,9 @@ pub enum Rule {
     BaggageValue,
     /// baggage: a property is `key` or `key=value`.
     BaggageProperty,
+    /// baggage: a member fits in 8192 bytes, the most a header propagates; a longer one
+    /// is not read.
+    BaggageMemberTooLarge,
 }
 
 impl Rule {
@@ -62,10 +68,12 @@ impl Rule {
             Rule::TracestateKey => "tracestate.key\0",
             Rule::TracestateValue => "tracestate.value\0",
             Rule::TracestateTooManyMembers => "tracestate.too_many_members\0",
+            Rule::TracestateTooLarge => "tracestate.too_large\0",
             Rule::BaggageMember => "baggage.member\0",
             Rule::BaggageKey => "baggage.key\0",
             Rule::BaggageValue => "baggage.value\0",
             Rule::BaggageProperty => "baggage.property\0",
+            Rule::BaggageMemberTooLarge => "baggage.member_too_large\0",
         }
     }
 
@@ -86,10 +94,16 @@ impl Rule {
                 "a value is 1-256 printable ASCII characters except ',' and '=', not ending in a space\0"
             }
             Rule::TracestateTooManyMembers => "at most 32 list members\0",
+            Rule::TracestateTooLarge => {
+                "a list member fits in 1024 bytes and the header in 32768 (longer ones are not read)\0"
+            }
             Rule::BaggageMember => "a list member is key=value[;property]*\0",
             Rule::BaggageKey => "a key is an RFC 7230 token\0",
             Rule::BaggageValue => "a value is made of baggage-octets (percent-encode the rest)\0",
             Rule::BaggageProperty => "a property is key or key=value\0",
+            Rule::BaggageMemberTooLarge => {
+                "a list member fits in 8192 bytes, the most a header propagates (longer ones are not read)\0"
+            }
         }
     }
 }

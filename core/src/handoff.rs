@@ -50,6 +50,11 @@ pub fn detach_id(id: u64) -> Result<Detached, scope::Misuse> {
     scope::detach_id(&thread_slot(), id)
 }
 
+/// Whether `id` is a token some thread issued (for bindings whose tokens are integers).
+pub fn was_issued(id: u64) -> bool {
+    scope::is_token(&thread_slot(), id)
+}
+
 /// Runs `work` with `snapshot` current, then restores what was current before,
 /// detaching (and counting as leaked) anything `work` attached and left live, even
 /// if `work` panics. A leak is reported under the diagnostics mode.

@@ -8,6 +8,7 @@
 //! - `otel` (feature): conversions to and from `opentelemetry::Context`.
 
 pub mod baggage;
+mod bounded;
 pub mod carrier;
 mod error;
 pub mod handoff;

@@ -4,6 +4,7 @@
 //! tracestate (the traceparent it came with stays valid). A repeated key keeps its first
 //! occurrence. Encoding keeps at most 512 characters by dropping whole members.
 
+use crate::bounded::{BoundedList, Piece};
 use crate::error::{excerpt, ParseError, Rule};
 use crate::traceparent::trim_ows;
 
@@ -14,6 +15,12 @@ pub const MAX_ENCODED_LEN: usize = 512;
 /// Members longer than this are the first dropped when encoding must truncate.
 pub const LARGE_MEMBER_LEN: usize = 128;
 const MAX_KEY_LEN: usize = 256;
+/// A member, with the whitespace around it, is read up to this many bytes; a longer one
+/// is invalid (a key and a value are at most 256 characters each).
+const MAX_MEMBER_TEXT: usize = 1024;
+/// Bytes of combined header text read at most: enough for 32 members of the longest
+/// readable size. Bindings may cut a header at this length before handing it over.
+pub const MAX_READ: usize = MAX_MEMBERS * (MAX_MEMBER_TEXT + 1);
 const MAX_VALUE_LEN: usize = 256;
 
 /// An ordered list of vendor `key=value` members, the most recently set first.
@@ -40,23 +47,30 @@ impl TraceState {
     {
         let mut members: Vec<(String, String)> = Vec::new();
         let mut count = 0usize;
-        for value in values {
-            for member in value.split(',') {
-                let member = trim_ows(member);
-                if member.is_empty() {
-                    continue;
-                }
-                let (key, val) = split_member(member)?;
-                count += 1;
-                if count > MAX_MEMBERS {
-                    return Err(ParseError::new(
-                        Rule::TracestateTooManyMembers,
-                        format!("{count} members"),
-                    ));
-                }
-                if !members.iter().any(|(existing, _)| existing == key) {
-                    members.push((key.to_owned(), val.to_owned()));
-                }
+        let too_large = || {
+            ParseError::new(
+                Rule::TracestateTooLarge,
+                format!("more than {MAX_READ} bytes"),
+            )
+        };
+        for piece in BoundedList::new(values.into_iter(), MAX_MEMBER_TEXT, MAX_READ) {
+            let member = match piece {
+                Piece::Member(member) => trim_ows(member),
+                Piece::MemberTooLarge | Piece::PastLimit => return Err(too_large()),
+            };
+            if member.is_empty() {
+                continue;
+            }
+            let (key, val) = split_member(member)?;
+            count += 1;
+            if count > MAX_MEMBERS {
+                return Err(ParseError::new(
+                    Rule::TracestateTooManyMembers,
+                    format!("{count} members"),
+                ));
+            }
+            if !members.iter().any(|(existing, _)| existing == key) {
+                members.push((key.to_owned(), val.to_owned()));
             }
         }
         Ok(TraceState { members })

@@ -2,6 +2,7 @@
 //! Live heap bytes are counted by a wrapping allocator: a count, not a timing.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use ctxbridge_core::{attach, capture, detach, run_in, Baggage, Snapshot};
@@ -10,13 +11,27 @@ struct Counting;
 
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 
+thread_local! {
+    /// Only the measuring thread's allocations count: the test harness's own threads
+    /// allocate whenever they like.
+    static MEASURED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counts() -> bool {
+    MEASURED.try_with(Cell::get).unwrap_or(false)
+}
+
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        if counts() {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        if counts() {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
         System.dealloc(ptr, layout)
     }
 }
@@ -30,6 +45,7 @@ const CYCLES: usize = 1_000_000;
 fn cycles_leave_live_heap_flat() {
     // One thread runs everything, so other tests' threads cannot move the count.
     std::thread::spawn(|| {
+        MEASURED.with(|measured| measured.set(true));
         let mut baggage = Baggage::default();
         baggage.insert("tenant.id", "acme").unwrap();
         let snapshot = Snapshot::new(None, baggage);

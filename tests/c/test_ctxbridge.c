@@ -398,7 +398,132 @@ static void test_resume(void) {
     ctxbridge_snapshot_free(r.baggage);
 }
 
+
+/* ---- issue 12's reproducers ------------------------------------------- */
+
+/* A callback that sets a callback (or logs) must not deadlock: the library calls out
+ * without holding its lock. */
+static int reentrant_calls;
+static void reentrant_callback(void *user, ctxbridge_str message) {
+    (void)user;
+    (void)message;
+    reentrant_calls++;
+    ctxbridge_set_log_callback(NULL, NULL);
+}
+
+static void test_log_callback_may_set_the_callback(void) {
+    ctxbridge_set_mode(CTXBRIDGE_MODE_WARN);
+    ctxbridge_set_log_callback(reentrant_callback, NULL);
+    uint64_t a = attach_label("A");
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OK); /* double detach: warned through the callback */
+    CHECK(reentrant_calls == 1);
+    ctxbridge_set_log_callback(NULL, NULL);
+}
+
+/* A decoded baggage value may contain NUL: the string keeps its length and its buffer
+ * holds every byte (valgrind checks the reads). */
+static void test_baggage_value_with_nul(void) {
+    ctxbridge_snapshot *snap = NULL;
+    CHECK(ctxbridge_snapshot_new(NULL, (ctxbridge_str){0}, S("k=ab%00cdef"), &snap) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_string value = {0};
+    CHECK(ctxbridge_snapshot_baggage_get(snap, S("k"), &value) == CTXBRIDGE_STATUS_OK);
+    CHECK(value.len == 7);
+    CHECK(value.ptr != NULL && memcmp(value.ptr, "ab\0cdef", 7) == 0 && value.ptr[7] == '\0');
+    ctxbridge_string_free(&value);
+    CHECK(value.ptr == NULL && value.len == 0);
+    ctxbridge_snapshot_free(snap);
+}
+
+/* Rule 6: the caller's stack comes back whatever the task did, even a detach of the
+ * frame run_in attached for it (reached by id). */
+static uint64_t escape_token;
+static void escaping_task(void *user) {
+    (void)user;
+    uint64_t t = 0;
+    ctxbridge_snapshot *x = labelled("X");
+    ctxbridge_attach(x, &t);
+    ctxbridge_snapshot_free(x);
+    escape_token = t;
+    ctxbridge_detach(t - 1); /* run_in's own frame: out of order, ends X */
+    ctxbridge_detach(t);     /* already ended: nothing */
+}
+
+static void test_task_cannot_escape_run_in(void) {
+    ctxbridge_set_mode(CTXBRIDGE_MODE_OFF);
+    ctxbridge_stats before, after;
+    ctxbridge_stats_get(&before);
+    uint64_t s3 = attach_label("S3");
+    ctxbridge_snapshot *s2 = labelled("S2");
+    uint64_t leaked = 99;
+    CHECK(ctxbridge_run_in(s2, escaping_task, NULL, &leaked) == CTXBRIDGE_STATUS_OK);
+    CHECK(escape_token != 0);
+    CHECK(strcmp(current_label(), "S3") == 0);
+    CHECK(ctxbridge_set_mode(CTXBRIDGE_MODE_STRICT) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach(s3) == CTXBRIDGE_STATUS_OK); /* in order */
+    CHECK(strcmp(current_label(), "-") == 0);
+    ctxbridge_stats_get(&after);
+    CHECK(leaked == 0);
+    CHECK(after.leaked - before.leaked == 1); /* X, ended by the out-of-order detach */
+    CHECK(after.out_of_order - before.out_of_order == 1);
+    ctxbridge_snapshot_free(s2);
+    ctxbridge_set_mode(CTXBRIDGE_MODE_WARN);
+}
+
+/* Enum arguments are integers at the boundary: values that name nothing are refused. */
+static void test_enum_arguments_out_of_range(void) {
+    CHECK(ctxbridge_set_mode(CTXBRIDGE_MODE_WARN) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_set_mode(7) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_set_mode(0xffffffffu) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_get_mode() == CTXBRIDGE_MODE_WARN);
+    CHECK(strcmp(ctxbridge_rule_id(999), "") == 0);
+    CHECK(strcmp(ctxbridge_rule_description(999), "") == 0);
+    CHECK(strcmp(ctxbridge_rule_id(CTXBRIDGE_RULE_BAGGAGE_KEY), "baggage.key") == 0);
+}
+
+/* A token the thread never issued is no token: INVALID_ARGUMENT, nothing counted. */
+static void test_never_issued_token(void) {
+    ctxbridge_stats before, after;
+    ctxbridge_stats_get(&before);
+    uint64_t a = attach_label("A");
+    CHECK(ctxbridge_detach(a + 1000) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_detach(((uint64_t)0xfffffff0u << 32) | 1) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_detach(a) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_stats_get(&after);
+    CHECK(after.double_detach == before.double_detach && after.wrong_scope == before.wrong_scope);
+}
+
+/* A length no object can have is refused before any byte is read. */
+static void test_impossible_lengths(void) {
+    ctxbridge_span_context sc;
+    ctxbridge_rule rule;
+    ctxbridge_str huge = {"x", SIZE_MAX};
+    CHECK(ctxbridge_traceparent_parse(huge, &sc, &rule) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    ctxbridge_snapshot *snap = NULL;
+    ctxbridge_header h = {S("traceparent"), S(TP)};
+    CHECK(ctxbridge_extract(&h, SIZE_MAX / 2, &snap) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    ctxbridge_string out = {0};
+    CHECK(ctxbridge_tracestate_normalize(&huge, SIZE_MAX / 4, &out, &rule) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+}
+
+/* The strict parse refuses a member that can never be propagated, and reads no further
+ * than the limit (a 16 MB member costs what a 16 kB one does). */
+static void test_oversized_baggage_member(void) {
+    size_t n = 16u << 20;
+    char *big = malloc(n + 3);
+    memcpy(big, "k=", 2);
+    memset(big + 2, 'v', n);
+    big[n + 2] = '\0';
+    ctxbridge_string out = {0};
+    ctxbridge_rule rule = CTXBRIDGE_RULE_NONE;
+    CHECK(ctxbridge_baggage_normalize((ctxbridge_str){big, n + 2}, &out, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR);
+    CHECK(rule == CTXBRIDGE_RULE_BAGGAGE_MEMBER_TOO_LARGE);
+    CHECK(out.ptr == NULL);
+    free(big);
+}
+
 int main(void) {
+    test_log_callback_may_set_the_callback();
     test_traceparent_parse_and_format();
     test_traceparent_rules();
     test_tracestate_and_baggage_normalize();
@@ -412,6 +537,12 @@ int main(void) {
     test_run_in_cleans_up_leaks();
     test_capture_at_submit_and_run_in_worker();
     test_resume();
+    test_baggage_value_with_nul();
+    test_task_cannot_escape_run_in();
+    test_enum_arguments_out_of_range();
+    test_never_issued_token();
+    test_impossible_lengths();
+    test_oversized_baggage_member();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

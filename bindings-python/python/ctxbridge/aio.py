@@ -12,6 +12,7 @@ import functools
 from concurrent.futures import Executor
 from typing import Any, Callable, Optional, TypeVar
 
+from . import _args
 from .executors import refuse_coroutine_function
 from .handoff import capture, run_sync
 
@@ -28,6 +29,7 @@ async def run_in_executor(
     loop: Optional[asyncio.AbstractEventLoop] = None,
 ) -> R:
     """``await loop.run_in_executor(executor, fn, *args)`` in the caller's context."""
+    _args.function("run_in_executor", "fn", fn)
     refuse_coroutine_function("ctxbridge.run_in_executor", fn)
     loop = loop or asyncio.get_running_loop()
     return await loop.run_in_executor(executor, functools.partial(run_sync, capture(), fn, *args))

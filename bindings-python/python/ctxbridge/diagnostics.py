@@ -44,6 +44,8 @@ def reset_stats() -> None:
 
 def set_mode(mode: str) -> None:
     """Sets the mode: ``"off"``, ``"warn"`` or ``"strict"`` (process-wide)."""
+    if not isinstance(mode, str):
+        raise TypeError(f"ctxbridge.set_mode: mode must be a str, got {type(mode).__name__}")
     _native.set_mode(mode)
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from opentelemetry.context.context import Context
 
+from . import _args
 from .handoff import Snapshot, capture, run_sync
 from .propagator import CtxbridgePropagator
 
@@ -33,6 +34,7 @@ class ThreadPoolExecutor(futures.ThreadPoolExecutor):
     """``concurrent.futures.ThreadPoolExecutor`` that carries the submitter's context."""
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+        _args.function("ThreadPoolExecutor.submit", "fn", fn)
         refuse_coroutine_function("ctxbridge.ThreadPoolExecutor.submit", fn)
         submit = _original(futures.ThreadPoolExecutor.submit)
         return submit(self, run_sync, capture(), fn, *args, **kwargs)
@@ -61,6 +63,8 @@ class ProcessPoolExecutor(futures.ProcessPoolExecutor):
     """
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+        _args.function("ProcessPoolExecutor.submit", "fn", fn)
+        refuse_coroutine_function("ctxbridge.ProcessPoolExecutor.submit", fn)
         carrier: Dict[str, str] = {}
         CtxbridgePropagator().inject(carrier)
         return super().submit(_run_from_carrier, carrier, fn, args, kwargs)

@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable, Coroutine, Tuple, TypeVar, Union, o
 from opentelemetry import context as otel_context
 from opentelemetry.context.context import Context
 
-from . import _native
+from . import _args, _native
 from .diagnostics import report
 from .runtime import CtxbridgeRuntimeContext
 
@@ -54,6 +54,7 @@ def _runtime_is_ctxbridge() -> bool:
 
 def attach(context: Context) -> Any:
     """Makes ``context`` current and returns a token for :func:`detach`."""
+    _args.context("attach", "context", context)
     if _runtime_is_ctxbridge():
         return _native.attach(context)
     return otel_context.attach(context)
@@ -70,6 +71,8 @@ def detach(token: Any) -> None:
     if _runtime_is_ctxbridge():
         _native.detach(token)
         return
+    if not isinstance(token, contextvars.Token):
+        raise _args.type_error("detach", "token", "a token returned by attach()", token)
     runtime = otel_context._RUNTIME_CONTEXT  # the configured runtime, e.g. contextvars
     try:
         runtime.detach(token)
@@ -153,8 +156,7 @@ def run_sync(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: A
 
 def _unpack(target: Union[Snapshot, Context], fn: Any) -> Tuple[contextvars.Context, Context]:
     """The variables to run in (a copy) and the OpenTelemetry context to attach."""
-    if not callable(fn):
-        raise TypeError(f"ctxbridge.run_in: fn must be callable, got {type(fn).__name__}")
+    _args.function("run_in", "fn", fn)
     if isinstance(target, Snapshot):
         return target._vars.copy(), target.context
     if isinstance(target, Context):
@@ -168,8 +170,7 @@ def _unpack(target: Union[Snapshot, Context], fn: Any) -> Tuple[contextvars.Cont
 def wrap(fn: Callable[..., R]) -> Callable[..., R]:
     """Captures now; the returned callable runs ``fn`` in the capture wherever it is called.
     A coroutine function gives a coroutine function (see :func:`run_in`)."""
-    if not callable(fn):
-        raise TypeError(f"ctxbridge.wrap: fn must be callable, got {type(fn).__name__}")
+    _args.function("wrap", "fn", fn)
     snapshot = capture()
 
     if inspect.iscoroutinefunction(fn):

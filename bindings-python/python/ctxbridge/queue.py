@@ -19,7 +19,7 @@ from opentelemetry.context.context import Context
 from opentelemetry.util.types import Attributes
 from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 
-from . import _native
+from . import _args, _native
 from .handoff import attach, detach
 from .propagator import CtxbridgePropagator, ValidatedTraceState, remote_span_context
 
@@ -47,16 +47,10 @@ class Resume:
 def inject(headers: MutableMapping[str, str], context: Optional[Context] = None) -> MutableMapping[str, str]:
     """Writes ``traceparent``, ``tracestate`` and ``baggage`` of ``context`` (default:
     the current one) into a message's headers, and returns them."""
+    _args.mapping("inject", "headers", headers, mutable=True)
+    _args.optional_context("inject", "context", context)
     CtxbridgePropagator().inject(headers, context=context)
     return headers
-
-
-def _seconds(value: Seconds) -> float:
-    return value.total_seconds() if isinstance(value, datetime.timedelta) else float(value)
-
-
-def _instant(value: Instant) -> float:
-    return value.timestamp() if isinstance(value, datetime.datetime) else float(value)
 
 
 def _span_context(span: Tuple[int, int, int, Sequence[Tuple[str, str]]]) -> SpanContext:
@@ -73,13 +67,14 @@ def decide(
 ) -> Resume:
     """The decision alone, for consumers that start spans themselves. ``enqueued_at``
     and ``now`` are epoch seconds or datetimes; ``max_age`` seconds or a timedelta."""
+    _args.mapping("decide", "headers", headers)
     kind, span, members = _native.resume(
         headers.get("traceparent"),
         headers.get("tracestate"),
         headers.get("baggage"),
-        _instant(enqueued_at),
-        _seconds(max_age),
-        None if now is None else _instant(now),
+        _args.instant("decide", "enqueued_at", enqueued_at),
+        _args.seconds("decide", "max_age", max_age),
+        None if now is None else _args.instant("decide", "now", now),
     )
     context = Context()
     links: Tuple[Link, ...] = ()

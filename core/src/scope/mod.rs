@@ -20,4 +20,4 @@ pub use rules::{
     attach, current, detach, enter_task, enter_task_over, exit_task, find_frame, Detached, Slot,
     TaskMark, Token,
 };
-pub use thread_slot::{detach_id, IdSlot, ThreadSlot, ThreadState};
+pub use thread_slot::{detach_id, is_token, IdSlot, ThreadSlot, ThreadState};

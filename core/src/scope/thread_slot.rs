@@ -138,11 +138,18 @@ impl<V: 'static> Slot<V> for ThreadSlot<V> {
 pub trait IdSlot<V>: Slot<V> {
     /// Forgets `id` if it names a frame that ended without its own detach.
     fn take_ended(&self, id: u64) -> bool;
+    /// Whether this scope has issued `id` (an id of another scope is not checked here).
+    fn issued(&self, id: u64) -> bool;
 }
 
 impl<V> IdSlot<V> for ThreadState<V> {
     fn take_ended(&self, id: u64) -> bool {
         ThreadState::take_ended(self, id)
+    }
+
+    fn issued(&self, id: u64) -> bool {
+        let seq = id & u64::from(u32::MAX);
+        seq != 0 && seq <= u64::from(self.next_seq.get())
     }
 }
 
@@ -152,6 +159,22 @@ impl<V: 'static> IdSlot<V> for ThreadSlot<V> {
             .try_with(|state| state.take_ended(id))
             .unwrap_or(false)
     }
+
+    fn issued(&self, id: u64) -> bool {
+        self.key
+            .try_with(|state| IdSlot::issued(state, id))
+            .unwrap_or(false)
+    }
+}
+
+/// Whether `id` could be a token: issued by the caller's scope, or by another scope
+/// (a detach there is `wrong_scope`). Ids a scope never issued are no tokens at all.
+pub fn is_token<V, S: IdSlot<V> + ?Sized>(slot: &S, id: u64) -> bool {
+    let scope = scope_of(id);
+    if scope != slot.scope_id() {
+        return scope != 0 && scope < NEXT_THREAD.load(Ordering::Relaxed);
+    }
+    slot.issued(id)
 }
 
 /// Detaches by frame id, for bindings whose tokens are integers (C, Java) and whose
