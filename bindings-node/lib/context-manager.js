@@ -13,6 +13,7 @@ const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
 const { ROOT_CONTEXT, diag } = require('./api');
 const native = require('./native');
+const args = require('./args');
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];
 const LISTENERS = Symbol('ctxbridge.listeners');
@@ -138,7 +139,7 @@ class CtxbridgeContextManager {
 
   /** Makes `context` current in this async context and its continuations. */
   attach(context) {
-    return new ContextToken(this, this._push(context));
+    return new ContextToken(this, this._push(args.context('CtxbridgeContextManager.attach', 'context', context)));
   }
 
   /**
@@ -148,13 +149,15 @@ class CtxbridgeContextManager {
    * context holds across every await, and attaches left by any of its continuations
    * are counted then. The result (or a promise of it) is returned.
    */
-  runTask(context, fn, thisArg, ...args) {
+  runTask(context, fn, thisArg, ...fnArgs) {
+    args.context('CtxbridgeContextManager.runTask', 'context', context);
+    args.func('CtxbridgeContextManager.runTask', 'fn', fn);
     // run() gives the task its own store, so nothing it does escapes to the caller.
     return this._storage.run(this._storage.getStore(), () => {
       const task = new Task(this._push(context));
       let result;
       try {
-        result = this._tasks.run(task, () => fn.apply(thisArg, args));
+        result = this._tasks.run(task, () => fn.apply(thisArg, fnArgs));
       } catch (error) {
         this._endTask(task, false);
         throw error;

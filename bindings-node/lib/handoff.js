@@ -3,7 +3,8 @@
 // headers (a Context cannot be cloned into a worker), and run it there in the capture.
 const { ROOT_CONTEXT, context, propagation, trace } = require('./api');
 const native = require('./native');
-const { CtxbridgePropagator } = require('./propagator');
+const args = require('./args');
+const { CtxbridgePropagator, headerValue: header } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');
 const { ValidatedTraceState } = require('./trace-state');
 
@@ -12,6 +13,7 @@ const CARRIED = '__ctxbridge';
 
 /** The active context as a carrier: { traceparent, tracestate, baggage } strings. */
 function capture(ctx = context.active()) {
+  args.context('capture', 'ctx', ctx);
   const carrier = {};
   propagator.inject(ctx, carrier);
   return carrier;
@@ -19,6 +21,7 @@ function capture(ctx = context.active()) {
 
 /** Wraps `data` (for workerData or postMessage) with the context current now. */
 function carry(data, ctx = context.active()) {
+  args.context('carry', 'ctx', ctx);
   return { [CARRIED]: capture(ctx), data };
 }
 
@@ -41,12 +44,17 @@ function runCarried(carried, fn) {
 
 /** In a worker: runs fn(workerData.data) in the context the parent carried. */
 function runWorker(fn) {
+  args.func('runWorker', 'fn', fn);
   const { workerData } = require('node:worker_threads');
   return isCarried(workerData) ? runCarried(workerData, fn) : fn(workerData);
 }
 
 /** Adds a message handler that runs each carried message in its own context. */
 function onMessage(port, handler) {
+  if (port === null || typeof port !== 'object' || typeof port.on !== 'function') {
+    throw new TypeError(`ctxbridge.onMessage: port must be a MessagePort or an EventEmitter, got ${port === null ? 'null' : typeof port}`);
+  }
+  args.func('onMessage', 'handler', handler);
   const listener = (message) => (isCarried(message) ? runCarried(message, handler) : handler(message));
   port.on('message', listener);
   return listener;
@@ -54,6 +62,8 @@ function onMessage(port, handler) {
 
 /** Writes traceparent, tracestate and baggage of `ctx` into a message's headers. */
 function inject(headers, ctx = context.active()) {
+  args.object('inject', 'headers', headers);
+  args.context('inject', 'ctx', ctx);
   propagator.inject(ctx, headers);
   return headers;
 }
@@ -64,9 +74,13 @@ function inject(headers, ctx = context.active()) {
  * baggage; `links` links a late message to its producer. Times are epoch milliseconds
  * or Dates; maxAge is milliseconds.
  */
-function resume(headers, { enqueuedAt, maxAge, now } = {}) {
-  const ms = (t) => (t instanceof Date ? t.getTime() : Number(t));
-  const found = native.resume(headers.traceparent, headers.tracestate, headers.baggage, ms(enqueuedAt), Number(maxAge), now === undefined ? undefined : ms(now));
+function resume(headers, options) {
+  args.object('resume', 'headers', headers);
+  args.object('resume', 'options', options);
+  const enqueuedAt = args.instant('resume', 'options.enqueuedAt', options.enqueuedAt);
+  const maxAge = args.milliseconds('resume', 'options.maxAge', options.maxAge);
+  const now = options.now === undefined ? undefined : args.instant('resume', 'options.now', options.now);
+  const found = native.resume(header(headers.traceparent), header(headers.tracestate), header(headers.baggage), enqueuedAt, maxAge, now);
   const carried = found.baggage.length === 0
     ? ROOT_CONTEXT
     : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map(([key, value]) => [key, { value }]))));

@@ -125,4 +125,4 @@ function headerValue(value) {
   return undefined;
 }
 
-module.exports = { CtxbridgePropagator };
+module.exports = { CtxbridgePropagator, headerValue };

@@ -50,3 +50,56 @@ test('explicit parses throw an Error naming the rule', () => {
   assert.throws(() => ctxbridge.formatTraceparent('nothex', '00f067aa0ba902b7', 1), { message: /traceId/ });
   assert.throws(() => ctxbridge.setMode('loud'), { message: /off, warn or strict/ });
 });
+
+// Each public entry point given null, undefined or a wrong type throws a TypeError (or a
+// RangeError for a number out of range) with ctxbridge's own message naming the
+// parameter; napi's conversion text ("Failed to convert JavaScript value") never shows.
+const manager = new ctxbridge.CtxbridgeContextManager();
+const BAD_CALLS = [
+  ['parseTraceparent', 'value', () => ctxbridge.parseTraceparent(null)],
+  ['parseTraceparent', 'value', () => ctxbridge.parseTraceparent(42)],
+  ['formatTraceparent', 'traceId', () => ctxbridge.formatTraceparent(undefined, '00f067aa0ba902b7', 1)],
+  ['formatTraceparent', 'spanId', () => ctxbridge.formatTraceparent('4bf92f3577b34da6a3ce929d0e0e4736', 7, 1)],
+  ['formatTraceparent', 'traceFlags', () => ctxbridge.formatTraceparent('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', '1')],
+  ['parseTracestate', 'values', () => ctxbridge.parseTracestate('a=1')],
+  ['parseTracestate', 'values', () => ctxbridge.parseTracestate([null])],
+  ['encodeTracestate', 'members', () => ctxbridge.encodeTracestate([['k']])],
+  ['parseBaggage', 'value', () => ctxbridge.parseBaggage(undefined)],
+  ['encodeBaggage', 'members', () => ctxbridge.encodeBaggage([{ key: 'k' }])],
+  ['encodeBaggage', 'members', () => ctxbridge.encodeBaggage(null)],
+  ['setMode', 'mode', () => ctxbridge.setMode(null)],
+  ['CtxbridgeContextManager.attach', 'context', () => manager.attach(null)],
+  ['CtxbridgeContextManager.attach', 'context', () => manager.attach({})],
+  ['CtxbridgeContextManager.runTask', 'context', () => manager.runTask(undefined, () => 1)],
+  ['CtxbridgeContextManager.runTask', 'fn', () => manager.runTask(ROOT_CONTEXT, null)],
+  ['capture', 'ctx', () => ctxbridge.capture(null)],
+  ['carry', 'ctx', () => ctxbridge.carry({}, 'ctx')],
+  ['inject', 'headers', () => ctxbridge.inject(null)],
+  ['inject', 'ctx', () => ctxbridge.inject({}, 42)],
+  ['resume', 'headers', () => ctxbridge.resume(null, { enqueuedAt: 0, maxAge: 1 })],
+  ['resume', 'options', () => ctxbridge.resume({})],
+  ['resume', 'options.enqueuedAt', () => ctxbridge.resume({}, { enqueuedAt: 'x', maxAge: 1 })],
+  ['resume', 'options.maxAge', () => ctxbridge.resume({}, { enqueuedAt: 0 })],
+  ['resume', 'options.now', () => ctxbridge.resume({}, { enqueuedAt: 0, maxAge: 1, now: 'later' })],
+  ['runWorker', 'fn', () => ctxbridge.runWorker(null)],
+  ['onMessage', 'port', () => ctxbridge.onMessage(null, () => {})],
+  ['onMessage', 'handler', () => ctxbridge.onMessage(new (require('node:events').EventEmitter)(), undefined)],
+];
+
+for (const [fn, param, call] of BAD_CALLS) {
+  test(`${fn} refuses a bad ${param} with a TypeError naming it`, () => {
+    assert.throws(call, (error) => {
+      assert.ok(error instanceof TypeError, `${error.name}: ${error.message}`);
+      assert.ok(error.message.startsWith(`ctxbridge.${fn}: ${param} must be`), error.message);
+      assert.ok(!/Failed to convert|rust type/.test(error.message), error.message);
+      return true;
+    });
+  });
+}
+
+test('numbers out of range are RangeErrors naming the parameter', () => {
+  assert.throws(() => ctxbridge.formatTraceparent('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', 256), {
+    name: 'RangeError',
+    message: /^ctxbridge\.formatTraceparent: traceFlags must be in 0\.\.255/,
+  });
+});

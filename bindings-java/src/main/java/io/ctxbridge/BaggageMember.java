@@ -14,6 +14,9 @@ import java.util.List;
  */
 public record BaggageMember(String key, String value, List<List<String>> properties) {
   public BaggageMember {
+    Args.notNull(key, "BaggageMember", "key");
+    Args.notNull(value, "BaggageMember", "value");
+    Args.noNulls(properties, "BaggageMember", "properties");
     properties = List.copyOf(properties);
   }
 

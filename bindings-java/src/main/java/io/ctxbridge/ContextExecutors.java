@@ -26,6 +26,7 @@ public final class ContextExecutors {
 
   /** An executor whose tasks run in the context current where they were submitted. */
   public static Executor wrap(Executor executor) {
+    Args.notNull(executor, "ContextExecutors.wrap", "executor");
     if (executor instanceof ScheduledExecutorService scheduled) {
       return wrap(scheduled);
     }
@@ -37,6 +38,7 @@ public final class ContextExecutors {
 
   /** An executor service whose tasks run in the context current where they were submitted. */
   public static ExecutorService wrap(ExecutorService executor) {
+    Args.notNull(executor, "ContextExecutors.wrap", "executor");
     if (executor instanceof ScheduledExecutorService scheduled) {
       return wrap(scheduled);
     }
@@ -48,6 +50,7 @@ public final class ContextExecutors {
    * Periodic tasks run every time in the context captured when they were scheduled.
    */
   public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
+    Args.notNull(executor, "ContextExecutors.wrap", "executor");
     return executor instanceof ContextScheduledExecutorService
         ? executor
         : new ContextScheduledExecutorService(executor);
@@ -55,31 +58,41 @@ public final class ContextExecutors {
 
   /** Captures the current context now; the returned runnable runs {@code task} in it. */
   public static Runnable wrap(Runnable task) {
+    Args.notNull(task, "ContextExecutors.wrap", "task");
     return wrap(Context.current(), task);
   }
 
   /** Captures the current context now; the returned callable runs {@code task} in it. */
   public static <T> Callable<T> wrap(Callable<T> task) {
+    Args.notNull(task, "ContextExecutors.wrap", "task");
     return wrap(Context.current(), task);
   }
 
   /** A runnable that runs {@code task} in {@code context}, with task hygiene. */
   public static Runnable wrap(Context context, Runnable task) {
+    Args.notNull(context, "ContextExecutors.wrap", "context");
+    Args.notNull(task, "ContextExecutors.wrap", "task");
     return new ContextRunnable(context, task);
   }
 
   /** A callable that runs {@code task} in {@code context}, with task hygiene. */
   public static <T> Callable<T> wrap(Context context, Callable<T> task) {
+    Args.notNull(context, "ContextExecutors.wrap", "context");
+    Args.notNull(task, "ContextExecutors.wrap", "task");
     return new ContextCallable<>(context, task);
   }
 
   /** Runs {@code task} now, on this thread, in {@code context}, with task hygiene. */
   public static void runIn(Context context, Runnable task) {
+    Args.notNull(context, "ContextExecutors.runIn", "context");
+    Args.notNull(task, "ContextExecutors.runIn", "task");
     Tasks.run(context, task);
   }
 
   /** Calls {@code task} now, on this thread, in {@code context}, with task hygiene. */
   public static <T> T callIn(Context context, Callable<T> task) throws Exception {
+    Args.notNull(context, "ContextExecutors.callIn", "context");
+    Args.notNull(task, "ContextExecutors.callIn", "task");
     return Tasks.call(context, task);
   }
 

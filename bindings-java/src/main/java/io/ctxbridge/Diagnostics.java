@@ -44,6 +44,7 @@ public final class Diagnostics {
   }
 
   public static void setMode(Mode mode) {
+    Args.notNull(mode, "Diagnostics.setMode", "mode");
     Native.setMode(mode.ordinal());
   }
 

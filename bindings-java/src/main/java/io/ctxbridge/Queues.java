@@ -41,17 +41,21 @@ public final class Queues {
 
   /** Writes the current context's traceparent, tracestate and baggage into {@code headers}. */
   public static Map<String, String> inject(Map<String, String> headers) {
+    Args.notNull(headers, "Queues.inject", "headers");
     inject(Context.current(), headers, MAP_SETTER);
     return headers;
   }
 
   /** Writes {@code context}'s traceparent, tracestate and baggage into any carrier. */
   public static <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {
+    Args.notNull(context, "Queues.inject", "context");
+    Args.notNull(setter, "Queues.inject", "setter");
     CtxbridgePropagator.getInstance().inject(context, carrier, setter);
   }
 
   /** Decides how to continue the trace in {@code headers}, for a message enqueued at a time. */
   public static Resumed resume(Map<String, String> headers, Instant enqueuedAt, Duration maxAge) {
+    Args.notNull(headers, "Queues.resume", "headers");
     return resume(headers, MAP_GETTER, enqueuedAt, maxAge, Instant.now());
   }
 
@@ -61,6 +65,13 @@ public final class Queues {
    */
   public static <C> Resumed resume(
       C carrier, TextMapGetter<C> getter, Instant enqueuedAt, Duration maxAge, Instant now) {
+    Args.notNull(getter, "Queues.resume", "getter");
+    Args.notNull(enqueuedAt, "Queues.resume", "enqueuedAt");
+    Args.notNull(maxAge, "Queues.resume", "maxAge");
+    Args.notNull(now, "Queues.resume", "now");
+    if (maxAge.isNegative()) {
+      throw new IllegalArgumentException("ctxbridge: Queues.resume: maxAge must not be negative, got " + maxAge);
+    }
     List<String> headers = new ArrayList<>();
     for (String name : CtxbridgePropagator.getInstance().fields()) {
       Iterator<String> values = getter.getAll(carrier, name);

@@ -23,6 +23,7 @@ public final class W3cCodecs {
    * @throws IllegalArgumentException naming the broken rule
    */
   public static SpanContext parseTraceparent(String value) {
+    Args.notNull(value, "W3cCodecs.parseTraceparent", "value");
     value = CtxbridgePropagator.trimOws(value);
     byte[] bytes = Fields.utf8(value);
     int flags = Native.parseTraceparent(bytes, bytes.length);
@@ -39,6 +40,7 @@ public final class W3cCodecs {
    * @throws IllegalArgumentException if the span context is not valid
    */
   public static String formatTraceparent(SpanContext spanContext) {
+    Args.notNull(spanContext, "W3cCodecs.formatTraceparent", "spanContext");
     if (!spanContext.isValid()) {
       throw new IllegalArgumentException(
           "traceparent.ids: an invalid span context has no traceparent (all-zero or malformed ids)");
@@ -52,6 +54,7 @@ public final class W3cCodecs {
    * @throws IllegalArgumentException naming the broken rule
    */
   public static W3cTraceState parseTracestate(String... values) {
+    Args.noNulls(values, "W3cCodecs.parseTracestate", "values");
     return W3cTraceState.parse(values);
   }
 
@@ -61,6 +64,7 @@ public final class W3cCodecs {
    * @throws IllegalArgumentException naming the rule the first malformed member breaks
    */
   public static List<BaggageMember> parseBaggage(String value) {
+    Args.notNull(value, "W3cCodecs.parseBaggage", "value");
     byte[] bytes = Fields.utf8(value);
     return members(Fields.unpack(Native.parseBaggage(bytes, bytes.length, true)));
   }
@@ -70,6 +74,7 @@ public final class W3cCodecs {
    * dropped alone.
    */
   public static List<BaggageMember> extractBaggage(String... values) {
+    Args.noNulls(values, "W3cCodecs.extractBaggage", "values");
     byte[] bytes = Fields.utf8(String.join(",", values));
     return members(Fields.unpack(Native.parseBaggage(bytes, bytes.length, false)));
   }
@@ -81,6 +86,7 @@ public final class W3cCodecs {
    * @throws IllegalArgumentException naming the rule a key or property breaks
    */
   public static String encodeBaggage(List<BaggageMember> members) {
+    Args.noNulls(members, "W3cCodecs.encodeBaggage", "members");
     List<String> fields = new ArrayList<>(members.size() * 3);
     for (BaggageMember member : members) {
       fields.add(member.key());

@@ -51,6 +51,7 @@ public final class W3cTraceState implements TraceState {
    * @throws IllegalArgumentException naming the broken rule, e.g. {@code tracestate.key: ...}
    */
   public static W3cTraceState parse(String... headers) {
+    Args.noNulls(headers, "W3cTraceState.parse", "headers");
     return edit(List.of(String.join(",", headers)), false);
   }
 
@@ -103,11 +104,14 @@ public final class W3cTraceState implements TraceState {
    * @throws IllegalArgumentException naming the broken rule
    */
   public W3cTraceState with(String key, String value) {
+    Args.notNull(key, "W3cTraceState.with", "key");
+    Args.notNull(value, "W3cTraceState.with", "value");
     return edit(List.of(canonical, "set", key, value), false);
   }
 
   /** This tracestate without {@code key}. */
   public W3cTraceState without(String key) {
+    Args.notNull(key, "W3cTraceState.without", "key");
     return edit(List.of(canonical, "delete", key), false);
   }
 

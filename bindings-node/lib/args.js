@@ -1,0 +1,71 @@
+'use strict';
+// Argument checks at the call, with ctxbridge's own message naming the function and the
+// parameter ("ctxbridge.parseTraceparent: value must be a string, got null"), so a wrong
+// argument fails where it is passed, never with napi's conversion text or later inside
+// OpenTelemetry.
+
+/** A short name for what was passed. */
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+}
+
+function fail(fn, param, wanted, value) {
+  return new TypeError(`ctxbridge.${fn}: ${param} must be ${wanted}, got ${describe(value)}`);
+}
+
+function string(fn, param, value) {
+  if (typeof value !== 'string') throw fail(fn, param, 'a string', value);
+  return value;
+}
+
+function strings(fn, param, value) {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw fail(fn, param, 'an array of strings', value);
+  }
+  return value;
+}
+
+function pairs(fn, param, value) {
+  const ok = Array.isArray(value) && value.every((item) => Array.isArray(item) && item.length === 2 && item.every((part) => typeof part === 'string'));
+  if (!ok) throw fail(fn, param, 'an array of [key, value] string pairs', value);
+  return value;
+}
+
+function integer(fn, param, value, max) {
+  if (!Number.isInteger(value)) throw fail(fn, param, 'an integer', value);
+  if (value < 0 || value > max) throw new RangeError(`ctxbridge.${fn}: ${param} must be in 0..${max}, got ${value}`);
+  return value;
+}
+
+function func(fn, param, value) {
+  if (typeof value !== 'function') throw fail(fn, param, 'a function', value);
+  return value;
+}
+
+/** An OpenTelemetry Context (anything with getValue/setValue, as the API's is). */
+function context(fn, param, value) {
+  const ok = value !== null && typeof value === 'object' && typeof value.getValue === 'function' && typeof value.setValue === 'function';
+  if (!ok) throw fail(fn, param, 'an OpenTelemetry Context', value);
+  return value;
+}
+
+function object(fn, param, value) {
+  if (value === null || typeof value !== 'object') throw fail(fn, param, 'an object', value);
+  return value;
+}
+
+/** Epoch milliseconds: a finite number or a valid Date. */
+function instant(fn, param, value) {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw fail(fn, param, 'epoch milliseconds (a number or a Date)', value);
+  return ms;
+}
+
+function milliseconds(fn, param, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw fail(fn, param, 'milliseconds (a number, 0 or more)', value);
+  return value;
+}
+
+module.exports = { string, strings, pairs, integer, func, context, object, instant, milliseconds };
