@@ -38,7 +38,7 @@ C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
 .PHONY: all test test-rust test-c test-python test-node test-java node python python-release java venv lint demo demo-rust \
 	dist dist-python dist-node dist-java dist-c install test-install \
-	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java header fuzz conformance clean
+	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz conformance clean
 
 all: test
 
@@ -131,12 +131,21 @@ bench-node:
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && node bench/bench.js
 
+## What a header costs by size (16 kB, 1 MB, 16 MB) through every propagator: flat.
+bench-headers: python-release
+	$(CARGO) bench -p ctxbridge-core --bench codecs -- header_sizes --warm-up-time 1 --measurement-time 2
+	$(PYTHON) bindings-python/benches/bench_header_sizes.py
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error && node bench/header-sizes.js
+	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
+	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
+		org.openjdk.jmh.Main -f 1 -wi 3 -w 1s -i 5 -r 1s HeaderSizeBenchmark
+
 ## JMH, in one run: ctxbridge vs opentelemetry-java (JMH_FLAGS to shorten or lengthen it).
 JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 bench-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
-		org.openjdk.jmh.Main $(JMH_FLAGS) io.ctxbridge.bench
+		org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark' 
 
 ## Regenerates include/ctxbridge.h from capi/src (commit the result).
 header:

@@ -80,7 +80,8 @@ function resume(headers, options) {
   const enqueuedAt = args.instant('resume', 'options.enqueuedAt', options.enqueuedAt);
   const maxAge = args.milliseconds('resume', 'options.maxAge', options.maxAge);
   const now = options.now === undefined ? undefined : args.instant('resume', 'options.now', options.now);
-  const found = native.resume(header(headers.traceparent), header(headers.tracestate), header(headers.baggage), enqueuedAt, maxAge, now);
+  const limits = native.readLimits();
+  const found = native.resume(header(headers.traceparent, limits.traceparent), header(headers.tracestate, limits.tracestate), header(headers.baggage, limits.baggage), enqueuedAt, maxAge, now);
   const carried = found.baggage.length === 0
     ? ROOT_CONTEXT
     : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map(([key, value]) => [key, { value }]))));

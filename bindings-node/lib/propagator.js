@@ -19,6 +19,8 @@ const BAGGAGE = 'baggage';
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 const MAX_TRACESTATE = 512;
+// How much of each header can matter, from the core: nothing past it crosses into Rust.
+const LIMITS = native.readLimits();
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
 // injects the same one (inherited from the incoming request) into every call it makes.
 const OUTGOING = new WeakMap();
@@ -60,11 +62,11 @@ class CtxbridgePropagator {
 
   extract(context, carrier, getter = defaultTextMapGetter) {
     try {
-      const traceparent = headerValue(getter.get(carrier, TRACEPARENT));
+      const traceparent = headerValue(getter.get(carrier, TRACEPARENT), LIMITS.traceparent);
       // One traceparent only: a repeated one starts a new trace.
       const single = Array.isArray(traceparent) ? (traceparent.length === 1 ? traceparent[0] : undefined) : traceparent;
       if (single !== undefined) {
-        const tracestate = headerValue(getter.get(carrier, TRACESTATE));
+        const tracestate = headerValue(getter.get(carrier, TRACESTATE), LIMITS.tracestate);
         const oneString = typeof tracestate === 'string';
         // One crossing: the traceparent's flags and, when it is one string, the tracestate's status.
         const checked = native.checkTrace(single, oneString ? tracestate : undefined);
@@ -84,7 +86,7 @@ class CtxbridgePropagator {
           });
         }
       }
-      const baggage = headerValue(getter.get(carrier, BAGGAGE));
+      const baggage = headerValue(getter.get(carrier, BAGGAGE), LIMITS.baggage);
       if (baggage !== undefined) {
         const pairs = native.extractBaggage(Array.isArray(baggage) ? baggage : [baggage]);
         if (pairs.length > 0) {
@@ -117,11 +119,20 @@ function tracestateOf(values) {
   }
 }
 
-/** A header value as the addon takes it: a string, an array of strings, or absent. */
-function headerValue(value) {
+/**
+ * A header value as the addon takes it: a string, an array of strings, or absent; no
+ * longer than `limit` (what the core reads of it at most; UTF-16 units are never fewer
+ * than the UTF-8 bytes they make, so the cut keeps everything that matters).
+ */
+function headerValue(value, limit = Infinity) {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string');
+  if (typeof value === 'string') return value.length > limit ? value.slice(0, limit) : value;
+  if (Array.isArray(value)) {
+    const strings = value.filter((v) => typeof v === 'string');
+    // Each value adds at least the ',' that joins it: past `limit` of them none matters.
+    const kept = strings.length > limit ? strings.slice(0, limit) : strings;
+    return kept.map((v) => (v.length > limit ? v.slice(0, limit) : v));
+  }
   return undefined;
 }
 

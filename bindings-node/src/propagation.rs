@@ -153,3 +153,22 @@ pub fn resume(
         baggage,
     }
 }
+
+/// How many bytes of each header value decide it (see the core's `MAX_READ`s).
+#[napi(object)]
+pub struct ReadLimits {
+    pub traceparent: u32,
+    pub tracestate: u32,
+    pub baggage: u32,
+}
+
+/// The core's read limits, so that JavaScript hands over no more of a header than can
+/// matter: a 16 MB header then costs what a 16 kB one does (N-API copies strings).
+#[napi]
+pub fn read_limits() -> ReadLimits {
+    ReadLimits {
+        traceparent: ctxbridge_core::traceparent::MAX_READ as u32,
+        tracestate: ctxbridge_core::tracestate::MAX_READ as u32,
+        baggage: ctxbridge_core::baggage::MAX_READ as u32,
+    }
+}

@@ -144,5 +144,44 @@ fn full_carrier(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, traceparent, tracestate, baggage, full_carrier);
+/// A baggage header of about `size` bytes of short members.
+fn small_members(size: usize) -> String {
+    let mut joined = (0..size / 4)
+        .map(|i| format!("k{i}=v"))
+        .collect::<Vec<_>>()
+        .join(",");
+    joined.truncate(size);
+    joined
+}
+
+/// What a header costs by its size: a 16 MB one must cost what a 16 kB one does, because
+/// the codecs read no further than their limits.
+fn header_sizes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("header_sizes");
+    for size in [16usize << 10, 1 << 20, 16 << 20] {
+        for (shape, baggage) in [
+            ("one_long_member", format!("k={}", "v".repeat(size))),
+            ("many_small_members", small_members(size)),
+        ] {
+            let headers = carrier(&[
+                ("traceparent", TRACEPARENT),
+                ("tracestate", &format!("a=1,{}", "x".repeat(size))),
+                ("baggage", &baggage),
+            ]);
+            group.bench_function(format!("{shape}/{}kB", size >> 10), |b| {
+                b.iter(|| ctxbridge_core::extract(black_box(&headers)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    traceparent,
+    tracestate,
+    baggage,
+    full_carrier,
+    header_sizes
+);
 criterion_main!(benches);

@@ -13,10 +13,9 @@ use crate::traceparent::trim_ows;
 pub const MAX_MEMBERS: usize = 64;
 /// Bytes of encoded header that propagate at most.
 pub const MAX_BYTES: usize = 8192;
-/// Bytes of header text read at most, past the start of the last member read: a member
-/// that starts later, or is longer than [`MAX_BYTES`], could never propagate, so it is
-/// not read (nor anything after it). Bindings may cut a header at this length before
-/// handing it over.
+/// How many bytes of a baggage value decide it: a member that starts past [`MAX_BYTES`]
+/// of the header, or is longer than [`MAX_BYTES`], could never propagate, so it is not
+/// read (nor anything after it). A binding may hand over only this many bytes.
 pub const MAX_READ: usize = 2 * MAX_BYTES + 1;
 
 /// A `;key` or `;key=value` property of a baggage member, kept as written.

@@ -9,6 +9,13 @@ use crate::ids::{SpanId, TraceFlags, TraceId};
 
 /// Length of a version `00` header: `vv-<32 hex>-<16 hex>-ff`.
 pub const TRACEPARENT_LEN: usize = 55;
+/// The longest traceparent read (whitespace around it included); a longer one is
+/// refused (`traceparent.length`), so that no header costs more than this to look at.
+/// Later versions may append fields, but none needs more than this.
+pub const MAX_LEN: usize = 512;
+/// How many bytes of a traceparent value decide it: a binding may hand over only this
+/// many (the rest cannot change the outcome).
+pub const MAX_READ: usize = MAX_LEN + 1;
 
 /// The three fields a `traceparent` carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +45,12 @@ pub(crate) fn trim_ows(text: &str) -> &str {
 /// Versions above `00` are read with the `00` layout and anything after the 55th
 /// character (which must then be `-`) is ignored, as the spec asks of a version-00 parser.
 pub fn parse_traceparent(value: &str) -> Result<Traceparent, ParseError> {
+    if value.len() > MAX_LEN {
+        return Err(ParseError::new(
+            Rule::TraceparentLength,
+            format!("more than {MAX_LEN} characters"),
+        ));
+    }
     let text = trim_ows(value);
     let bytes = text.as_bytes();
     let fail = |rule| Err(ParseError::new(rule, excerpt(text)));

@@ -18,9 +18,12 @@ const MAX_KEY_LEN: usize = 256;
 /// A member, with the whitespace around it, is read up to this many bytes; a longer one
 /// is invalid (a key and a value are at most 256 characters each).
 const MAX_MEMBER_TEXT: usize = 1024;
-/// Bytes of combined header text read at most: enough for 32 members of the longest
-/// readable size. Bindings may cut a header at this length before handing it over.
-pub const MAX_READ: usize = MAX_MEMBERS * (MAX_MEMBER_TEXT + 1);
+/// Members that start past this many bytes of the combined headers are not read: 32
+/// members of the longest readable size end before it.
+const MAX_INPUT: usize = MAX_MEMBERS * (MAX_MEMBER_TEXT + 1);
+/// How many bytes of a tracestate value decide it: a binding may hand over only this many
+/// (the rest cannot change the outcome).
+pub const MAX_READ: usize = MAX_INPUT + MAX_MEMBER_TEXT + 1;
 const MAX_VALUE_LEN: usize = 256;
 
 /// An ordered list of vendor `key=value` members, the most recently set first.
@@ -50,10 +53,10 @@ impl TraceState {
         let too_large = || {
             ParseError::new(
                 Rule::TracestateTooLarge,
-                format!("more than {MAX_READ} bytes"),
+                format!("more than {MAX_INPUT} bytes"),
             )
         };
-        for piece in BoundedList::new(values.into_iter(), MAX_MEMBER_TEXT, MAX_READ) {
+        for piece in BoundedList::new(values.into_iter(), MAX_MEMBER_TEXT, MAX_INPUT) {
             let member = match piece {
                 Piece::Member(member) => trim_ows(member),
                 Piece::MemberTooLarge | Piece::PastLimit => return Err(too_large()),

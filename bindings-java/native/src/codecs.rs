@@ -35,6 +35,25 @@ pub(crate) fn reply<'local>(
 
 /// Parses one traceparent for `W3cCodecs`: its flags (only sampled and random
 /// survive), or `IllegalArgumentException` naming the rule.
+/// How many bytes of a header value decide it (0 traceparent, 1 tracestate, 2 baggage;
+/// the core's `MAX_READ`s), so that Java copies no more of a header than can matter.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_readLimit(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    header: jint,
+) -> jint {
+    catch(0, || {
+        let limit = match header {
+            0 => ctxbridge_core::traceparent::MAX_READ,
+            1 => tracestate::MAX_READ,
+            2 => ctxbridge_core::baggage::MAX_READ,
+            _ => return 0,
+        };
+        jint::try_from(limit).unwrap_or(jint::MAX)
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local>(
     mut env: EnvUnowned<'local>,

@@ -91,7 +91,7 @@ public final class CtxbridgePropagator implements TextMapPropagator {
       if (parent != null) {
         context = context.with(Span.wrap(parent));
       }
-      String baggageHeader = combined(getter.getAll(carrier, BAGGAGE));
+      String baggageHeader = combined(getter.getAll(carrier, BAGGAGE), BAGGAGE_LIMIT);
       if (baggageHeader != null) {
         Baggage baggage = BaggageCodec.decode(baggageHeader, false);
         if (!baggage.isEmpty()) {
@@ -105,6 +105,22 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     }
   }
 
+  // How much of each header can matter (the core's read limits): a longer value is cut
+  // before it is copied, so a 16 MB header costs what a 16 kB one does. UTF-16 chars are
+  // never more than the UTF-8 bytes they make, so the cut keeps all that matters.
+  private static final int TRACEPARENT_LIMIT = Native.readLimit(0);
+  private static final int TRACESTATE_LIMIT = Native.readLimit(1);
+  private static final int BAGGAGE_LIMIT = Native.readLimit(2);
+
+  /** How much of the header {@code name} can matter. */
+  static int readLimit(String name) {
+    return switch (name) {
+      case TRACEPARENT -> TRACEPARENT_LIMIT;
+      case TRACESTATE -> TRACESTATE_LIMIT;
+      default -> BAGGAGE_LIMIT;
+    };
+  }
+
   /** The remote parent a carrier holds, or null. */
   static <C> SpanContext extractSpanContext(C carrier, TextMapGetter<C> getter) {
     Iterator<String> traceparents = getter.getAll(carrier, TRACEPARENT);
@@ -115,8 +131,8 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     if (traceparent == null || traceparents.hasNext()) {
       return null; // absent, or repeated: a new trace (trace-context-2 3.2)
     }
-    String tracestate = combined(getter.getAll(carrier, TRACESTATE));
-    return spanContext(traceparent, tracestate);
+    String tracestate = combined(getter.getAll(carrier, TRACESTATE), TRACESTATE_LIMIT);
+    return spanContext(cut(traceparent, TRACEPARENT_LIMIT), tracestate);
   }
 
   /** A remote span context from a traceparent and its tracestate, or null if invalid. */
@@ -163,23 +179,31 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     return c == ' ' || c == '\t';
   }
 
-  /** Header values combined as W3C says repeated headers are: joined by commas. */
-  static String combined(Iterator<String> values) {
+  /**
+   * Header values combined as W3C says repeated headers are (joined by commas), no longer than
+   * {@code limit}: what lies past it cannot change the outcome.
+   */
+  static String combined(Iterator<String> values, int limit) {
     if (values == null || !values.hasNext()) {
       return null;
     }
     String first = values.next();
     if (!values.hasNext()) {
-      return first;
+      return first == null ? null : cut(first, limit);
     }
-    StringBuilder joined = new StringBuilder(first == null ? "" : first);
-    while (values.hasNext()) {
+    StringBuilder joined = new StringBuilder(first == null ? "" : cut(first, limit));
+    while (values.hasNext() && joined.length() < limit) {
       String next = values.next();
       if (next != null) {
-        joined.append(',').append(next);
+        joined.append(',').append(cut(next, limit));
       }
     }
-    return joined.toString();
+    return cut(joined.toString(), limit);
+  }
+
+  /** {@code value}, no longer than {@code limit} chars. */
+  static String cut(String value, int limit) {
+    return value.length() > limit ? value.substring(0, limit) : value;
   }
 
   /** The version-00 traceparent of a valid span context; unknown flag bits are zeroed. */

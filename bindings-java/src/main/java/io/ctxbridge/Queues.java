@@ -79,7 +79,7 @@ public final class Queues {
         String value = values.next();
         if (value != null) {
           headers.add(name);
-          headers.add(value);
+          headers.add(CtxbridgePropagator.cut(value, CtxbridgePropagator.readLimit(name)));
         }
       }
     }

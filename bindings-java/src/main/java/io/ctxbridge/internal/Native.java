@@ -93,6 +93,12 @@ public final class Native {
   public static native int parseTraceparent(byte[] value, int length);
 
   /**
+   * How many bytes of a header value decide it ({@code 0} traceparent, {@code 1} tracestate,
+   * {@code 2} baggage): the rest cannot change the outcome, so it need not be copied.
+   */
+  public static native int readLimit(int header);
+
+  /**
    * A traceparent and the tracestate that came with it, in one call: -1 when the traceparent is
    * invalid, else {@code flags | verdict << 8}. The verdict on the tracestate: 1 when it is
    * already canonical (keep the caller's string), 0 when absent, empty or invalid (drop it), 2
