@@ -17,6 +17,11 @@ const TRACESTATE = 'tracestate';
 const BAGGAGE = 'baggage';
 // The key @opentelemetry/core's suppressTracing() sets (createContextKey uses Symbol.for).
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+// The trace id of an extracted traceparent whose trace-id is random (Trace Context Level 2
+// flag 0x02). The JS SDK builds a child span's flags from the sampling decision alone and
+// drops the bit; it belongs to the trace id, so inject puts it back for spans of that trace.
+const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
+const RANDOM = 0x02;
 
 const MAX_TRACESTATE = 512;
 // How much of each header can matter, from the core: nothing past it crosses into Rust.
@@ -44,7 +49,9 @@ class CtxbridgePropagator {
     if (spanContext && isSpanContextValid(spanContext) && context.getValue(SUPPRESS_TRACING) !== true) {
       // The ids were validated as lowercase hex when they came in (or were made by the
       // SDK): writing version 00 is a concatenation, with unknown flag bits zeroed.
-      setter.set(carrier, TRACEPARENT, `00-${spanContext.traceId}-${spanContext.spanId}-0${(spanContext.traceFlags & 3).toString(16)}`);
+      let flags = spanContext.traceFlags & 3;
+      if (!(flags & RANDOM) && context.getValue(RANDOM_TRACE) === spanContext.traceId) flags |= RANDOM;
+      setter.set(carrier, TRACEPARENT, `00-${spanContext.traceId}-${spanContext.spanId}-0${flags.toString(16)}`);
       if (spanContext.traceState) {
         const header = outgoingTracestate(spanContext.traceState);
         if (header) setter.set(carrier, TRACESTATE, header);
@@ -77,13 +84,15 @@ class CtxbridgePropagator {
           if (!oneString) traceState = tracestateOf(tracestate);
           else if (checked >> 8 === 1) traceState = new ValidatedTraceState(tracestate);
           else if (checked >> 8 === 2) traceState = new ValidatedTraceState(native.canonicalTracestate(tracestate));
+          const traceId = value.substr(3, 32);
           context = trace.setSpanContext(context, {
-            traceId: value.substr(3, 32),
+            traceId,
             spanId: value.substr(36, 16),
             traceFlags: checked & 0xff,
             isRemote: true,
             traceState,
           });
+          if (checked & RANDOM) context = context.setValue(RANDOM_TRACE, traceId);
         }
       }
       const baggage = headerValue(getter.get(carrier, BAGGAGE), LIMITS.baggage);

@@ -44,6 +44,26 @@ test('traceparent vectors', async (t) => {
   }
 });
 
+// Level 2's random flag belongs to the trace id: a child span the SDK starts under an
+// extracted parent must go out with it when the parent had it (the SDK alone drops it).
+test('traceparent vectors through an SDK child span keep the random flag', async (t) => {
+  const { BasicTracerProvider, AlwaysOnSampler } = require('@opentelemetry/sdk-trace-base');
+  const tracer = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('vectors');
+  for (const c of loadVectors('traceparent.json').cases.filter((v) => v.valid)) {
+    await t.test(c.name, () => {
+      const extracted = propagator.extract(ROOT_CONTEXT, { traceparent: headerValue(c.headers) });
+      const child = tracer.startSpan('child', {}, extracted);
+      const out = {};
+      propagator.inject(trace.setSpan(extracted, child), out);
+      child.end();
+      const [, traceId, spanId, flags] = out.traceparent.split('-');
+      assert.equal(traceId, c.trace_id);
+      assert.equal(spanId, child.spanContext().spanId);
+      assert.equal(Number.parseInt(flags, 16) & 0x02, Number.parseInt(c.flags, 16) & 0x02, 'the random flag');
+    });
+  }
+});
+
 test('tracestate vectors', async (t) => {
   const file = loadVectors('tracestate.json');
   for (const c of file.cases) {

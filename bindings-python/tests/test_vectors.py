@@ -58,6 +58,23 @@ def test_traceparent(case):
                 ctxbridge.parse_traceparent(case["headers"][0])
 
 
+VALID_TRACEPARENTS = [case for case in TRACEPARENT["cases"] if case["valid"]]
+
+
+@pytest.mark.parametrize("case", VALID_TRACEPARENTS, ids=names(VALID_TRACEPARENTS))
+def test_traceparent_random_flag_survives_an_sdk_child_span(case, tracer):
+    """Level 2's random flag belongs to the trace id: a child span started by the SDK under
+    the extracted parent goes out with it when the parent had it."""
+    extracted = PROPAGATOR.extract({"traceparent": header_value(case["headers"])}, context=Context())
+    child = tracer.start_span("child", context=extracted)
+    out: dict = {}
+    PROPAGATOR.inject(out, context=trace.set_span_in_context(child))
+    child.end()
+    _version, trace_id, span_id, flags = out["traceparent"].split("-")
+    assert (trace_id, span_id) == (case["trace_id"], f"{child.get_span_context().span_id:016x}")
+    assert int(flags, 16) & 0x02 == int(case["flags"], 16) & 0x02
+
+
 @pytest.mark.parametrize("case", TRACESTATE["cases"], ids=names(TRACESTATE["cases"]))
 def test_tracestate(case):
     carrier = {"traceparent": case["traceparent"], "tracestate": header_value(case["headers"])}

@@ -94,6 +94,38 @@ class TraceContextVectorsTest {
                     }));
   }
 
+  /**
+   * Level 2's random flag belongs to the trace id: a child span the SDK starts under an extracted
+   * parent goes out with it when the parent had it.
+   */
+  @TestFactory
+  Stream<DynamicTest> traceparentRandomFlagSurvivesAnSdkChildSpan() {
+    return cases(TestSupport.vectors("traceparent.json"), "cases")
+        .filter(c -> c.get("valid").asBoolean())
+        .map(
+            c ->
+                dynamicTest(
+                    c.get("name").asText(),
+                    () -> {
+                      Context extracted =
+                          PROPAGATOR.extract(
+                              Context.root(),
+                              new TestSupport.Headers().addAll("traceparent", strings(c.get("headers"))),
+                              GETTER);
+                      Span child = TestSupport.TRACER.spanBuilder("child").setParent(extracted).startSpan();
+                      Map<String, String> out = new HashMap<>();
+                      PROPAGATOR.inject(extracted.with(child), out, MAP_SETTER);
+                      child.end();
+                      String[] parts = out.get("traceparent").split("-");
+                      assertEquals(c.get("trace_id").asText(), parts[1]);
+                      assertEquals(child.getSpanContext().getSpanId(), parts[2]);
+                      assertEquals(
+                          Integer.parseInt(c.get("flags").asText(), 16) & 0x02,
+                          Integer.parseInt(parts[3], 16) & 0x02,
+                          "the random flag");
+                    }));
+  }
+
   @TestFactory
   Stream<DynamicTest> tracestate() {
     return cases(TestSupport.vectors("tracestate.json"), "cases")
