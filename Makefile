@@ -37,8 +37,8 @@ C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
 .PHONY: all test test-rust test-c test-python test-node test-java node python python-release java venv lint demo demo-rust \
-	dist dist-python dist-node dist-java dist-c install test-install \
-	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz conformance clean
+	dist dist-python dist-node dist-java dist-c install test-install conformance-c \
+	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean
 
 all: test
 
@@ -48,13 +48,28 @@ test: test-rust test-c test-python test-node test-java
 test-rust:
 	$(CARGO) test --workspace --features ctxbridge-core/otel
 
-## C: the whole header from C, under valgrind with zero leaks.
-test-c:
+## C: the whole header from C, under valgrind with zero leaks, then again built with
+## AddressSanitizer and UndefinedBehaviorSanitizer; and the C conformance service against
+## the harness contract.
+test-c: conformance-c venv
 	$(CARGO) build -p ctxbridge-capi
 	mkdir -p $(C_BUILD)
 	$(CC) $(C_FLAGS) tests/c/test_ctxbridge.c $(C_LIBS) -o $(C_BUILD)/test_ctxbridge
 	$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 		--error-exitcode=1 $(C_BUILD)/test_ctxbridge
+	$(CC) $(C_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		tests/c/test_ctxbridge.c $(C_LIBS) -o $(C_BUILD)/test_ctxbridge_sanitized
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(C_BUILD)/test_ctxbridge_sanitized
+	CONFORMANCE_IMPL=c $(PYTHON) -m pytest -q -p no:cacheprovider -p no:asyncio tests/conformance/test_harness.py
+
+## The C conformance service, built against the installed tree through pkg-config.
+C_PREFIX := $(abspath $(C_BUILD))/prefix
+conformance-c:
+	$(MAKE) --no-print-directory -s install PREFIX=$(C_PREFIX)
+	mkdir -p $(C_BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 tests/conformance/c/serve.c \
+		$$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags --libs ctxbridge) \
+		-Wl,-rpath,$(C_PREFIX)/lib -o $(C_BUILD)/conformance-serve
 
 ## Python: a virtual environment with the pinned test requirements.
 $(VENV)/.requirements: bindings-python/requirements-test.txt
@@ -146,6 +161,14 @@ bench-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
 		org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark' 
+
+## Miri over the core's tests (nightly with the miri and rust-src components): no undefined
+## behaviour. tests/memory.rs (a million cycles) is left out; leaks are the counting
+## allocator's and valgrind's to find (thread-locals of the main thread never drop here).
+MIRIFLAGS ?= -Zmiri-disable-isolation -Zmiri-ignore-leaks
+miri:
+	MIRIFLAGS="$(MIRIFLAGS)" $(CARGO) +nightly miri test -p ctxbridge-core --lib --test handoff \
+		--test scope_vectors --test vectors
 
 ## Regenerates include/ctxbridge.h from capi/src (commit the result).
 header:

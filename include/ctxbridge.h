@@ -279,7 +279,7 @@ enum ctxbridge_status ctxbridge_snapshot_new(const struct ctxbridge_span_context
 // A new handle to the same snapshot (one more reference). NULL for a NULL handle.
 struct ctxbridge_snapshot *ctxbridge_snapshot_clone(const struct ctxbridge_snapshot *snapshot);
 
-// Releases one handle. NULL is a no-op.
+// Releases one handle. NULL, or a handle already freed, is a no-op.
 void ctxbridge_snapshot_free(struct ctxbridge_snapshot *snapshot);
 
 // Copies the snapshot's span context to `*out`. CTXBRIDGE_STATUS_NOT_FOUND when it

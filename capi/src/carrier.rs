@@ -103,7 +103,7 @@ pub extern "C" fn ctxbridge_inject(
         let (Some(snapshot), Some(set)) = (borrow_snapshot(snapshot), set_header) else {
             return ctxbridge_status::InvalidArgument;
         };
-        carrier::inject(snapshot, &mut CallbackInjector { set, user_data });
+        carrier::inject(&snapshot, &mut CallbackInjector { set, user_data });
         ctxbridge_status::Ok
     })
 }

@@ -183,7 +183,7 @@ pub extern "C" fn ctxbridge_run_in(
         let (Some(snapshot), Some(task)) = (borrow_snapshot(snapshot), task) else {
             return ctxbridge_status::InvalidArgument;
         };
-        let ((), leaked) = handoff::run_task(snapshot, || task(user_data));
+        let ((), leaked) = handoff::run_task(&snapshot, || task(user_data));
         if leaked > 0 {
             report(Misuse::Leaked, "ctxbridge_run_in");
         }

@@ -1,5 +1,8 @@
 //! Snapshots as opaque, reference-counted handles.
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use ctxbridge_core::{Baggage, Snapshot, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
 use crate::codecs::ctxbridge_span_context;
@@ -11,16 +14,32 @@ use crate::types::{ctxbridge_status, ctxbridge_str, ctxbridge_string, give_strin
 /// `ctxbridge_snapshot_free` releases one.
 pub struct ctxbridge_snapshot(pub(crate) Snapshot);
 
-/// Hands a snapshot to C as a new handle.
-pub(crate) fn give_snapshot(out: *mut *mut ctxbridge_snapshot, snapshot: Snapshot) {
-    // SAFETY: callers check `out` is not NULL.
-    unsafe { *out = Box::into_raw(Box::new(ctxbridge_snapshot(snapshot))) };
+/// The handles given to C and not yet freed, by address. A handle is looked up here
+/// before it is used, so one already freed (or never given) is refused instead of read,
+/// and freeing one twice is a no-op. (After a free, the allocator may hand the same
+/// address to a new snapshot: a stale handle then names that one, which is memory-safe.)
+static LIVE: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
+
+fn live() -> std::sync::MutexGuard<'static, BTreeSet<usize>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Borrows the snapshot behind a handle.
-pub(crate) fn borrow_snapshot<'a>(handle: *const ctxbridge_snapshot) -> Option<&'a Snapshot> {
-    // SAFETY: a non-NULL handle was returned by this library and not yet freed.
-    (!handle.is_null()).then(|| unsafe { &(*handle).0 })
+/// Hands a snapshot to C as a new handle.
+pub(crate) fn give_snapshot(out: *mut *mut ctxbridge_snapshot, snapshot: Snapshot) {
+    let handle = Box::into_raw(Box::new(ctxbridge_snapshot(snapshot)));
+    live().insert(handle as usize);
+    // SAFETY: callers check `out` is not NULL.
+    unsafe { *out = handle };
+}
+
+/// The snapshot behind a live handle (a new reference: cheap, and still valid if another
+/// thread frees the handle meanwhile); `None` for NULL or a handle that is not live.
+pub(crate) fn borrow_snapshot(handle: *const ctxbridge_snapshot) -> Option<Snapshot> {
+    let live = live();
+    // SAFETY: the handle is live (given by give_snapshot and not freed): it points to a
+    // ctxbridge_snapshot, and the lock keeps it from being freed while it is read.
+    live.contains(&(handle as usize))
+        .then(|| unsafe { (*handle).0.clone() })
 }
 
 /// Builds a snapshot from a span context (NULL for none; it is ignored unless both ids
@@ -77,14 +96,18 @@ pub extern "C" fn ctxbridge_snapshot_clone(
     }
 }
 
-/// Releases one handle. NULL is a no-op.
+/// Releases one handle. NULL, or a handle already freed, is a no-op.
 #[no_mangle]
 pub extern "C" fn ctxbridge_snapshot_free(snapshot: *mut ctxbridge_snapshot) {
     if snapshot.is_null() {
         return;
     }
     let _ = ffi_guard(|| {
-        // SAFETY: the handle came from Box::into_raw in this library and is freed once.
+        if !live().remove(&(snapshot as usize)) {
+            return ctxbridge_status::InvalidArgument; // freed already, or never given
+        }
+        // SAFETY: the handle was live (it came from Box::into_raw in give_snapshot) and is
+        // no longer, so it is freed once.
         drop(unsafe { Box::from_raw(snapshot) });
         ctxbridge_status::Ok
     });

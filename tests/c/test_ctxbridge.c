@@ -506,6 +506,20 @@ static void test_impossible_lengths(void) {
     CHECK(ctxbridge_tracestate_normalize(&huge, SIZE_MAX / 4, &out, &rule) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
 }
 
+/* A freed (or made-up) handle is refused, not read; freeing one twice is a no-op. */
+static void test_freed_handles_are_refused(void) {
+    ctxbridge_snapshot *snap = labelled("gone");
+    ctxbridge_snapshot_free(snap);
+    ctxbridge_snapshot_free(snap); /* a no-op: valgrind and ASan would see a double free */
+    ctxbridge_span_context sc;
+    uint64_t token = 0;
+    CHECK(ctxbridge_snapshot_span_context(snap, &sc) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_attach(snap, &token) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_snapshot_clone(snap) == NULL);
+    ctxbridge_snapshot *forged = (ctxbridge_snapshot *)(uintptr_t)0x1000;
+    CHECK(ctxbridge_run_in(forged, record_label, NULL, NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+}
+
 /* The strict parse refuses a member that can never be propagated, and reads no further
  * than the limit (a 16 MB member costs what a 16 kB one does). */
 static void test_oversized_baggage_member(void) {
@@ -543,6 +557,7 @@ int main(void) {
     test_never_issued_token();
     test_impossible_lengths();
     test_oversized_baggage_member();
+    test_freed_handles_are_refused();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
