@@ -18,7 +18,7 @@ PREFIX     ?= /usr/local
 CC         ?= cc
 VALGRIND   ?= valgrind
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := traceparent tracestate baggage extract
+FUZZ_TARGETS := traceparent tracestate baggage extract scopes capi
 
 MVN        ?= mvn
 MVN_FLAGS  := -B -ntp -Dstyle.color=never -f bindings-java/pom.xml
@@ -174,11 +174,15 @@ miri:
 header:
 	CTXBRIDGE_BLESS=1 $(CARGO) test -p ctxbridge-capi --test header
 
-## Fuzzes each codec and extract for FUZZ_SECONDS each (needs the nightly toolchain).
+## Fuzzes every target for FUZZ_SECONDS each (nightly and cargo-fuzz, installed if
+## missing): the codecs, extract, the scope rules against their model, and the C ABI.
+## Each run starts from the committed seeds (core/fuzz/seeds/) and the local corpus.
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd core/fuzz && for target in $(FUZZ_TARGETS); do \
-		$(CARGO) +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
+		mkdir -p corpus/$$target && \
+		$(CARGO) +nightly fuzz run $$target corpus/$$target seeds/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 || exit 1; \
 	done
 
 ## Serves the W3C test-harness contract: make conformance IMPL=rust PORT=7777

@@ -77,7 +77,7 @@ class ConcurrencyAndMemoryTest {
     propagate(10_000);
     pool.submit(() -> cycle(context, 10_000)).get();
     long nativeBefore = Native.liveBytes();
-    long heapBefore = usedHeapAfterGc();
+    long heapBefore = TestSupport.usedHeapAfterGc();
 
     cycle(context, 1_000_000);
     List<Future<?>> tasks = new ArrayList<>();
@@ -90,7 +90,7 @@ class ConcurrencyAndMemoryTest {
     propagate(200_000);
 
     assertEquals(nativeBefore, Native.liveBytes(), "native bytes after 2M attach/close and 200k extract/inject cycles");
-    long heapGrowth = usedHeapAfterGc() - heapBefore;
+    long heapGrowth = TestSupport.usedHeapAfterGc() - heapBefore;
     assertTrue(heapGrowth < 8 << 20, "Java heap grew by " + heapGrowth + " bytes");
     assertNull(Context.current().get(N));
     pool.shutdown();
@@ -140,16 +140,5 @@ class ConcurrencyAndMemoryTest {
     if (!out.get("tracestate").equals("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")) {
       throw new AssertionError(out);
     }
-  }
-
-  private static long usedHeapAfterGc() throws InterruptedException {
-    Runtime runtime = Runtime.getRuntime();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(20);
-      used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
-    }
-    return used;
   }
 }

@@ -169,4 +169,16 @@ final class TestSupport {
       Diagnostics.LOGGER.removeHandler(this);
     }
   }
+
+  /** The used Java heap after garbage collection (the least of a few tries). */
+  static long usedHeapAfterGc() throws InterruptedException {
+    Runtime runtime = Runtime.getRuntime();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(20);
+      used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+    }
+    return used;
+  }
 }
