@@ -18,7 +18,7 @@ const root = path.resolve(packageDir, '..');
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxbridge-npm-'));
 
 const copy = (from, to = from) => fs.cpSync(path.join(packageDir, from), path.join(stage, to), { recursive: true });
-for (const entry of ['index.js', 'index.d.ts', 'lib', 'README.md']) copy(entry);
+for (const entry of ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib', 'README.md']) copy(entry);
 fs.mkdirSync(path.join(stage, 'scripts'));
 copy('scripts/build-addon.js');
 fs.copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
@@ -60,7 +60,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'u
 if (pkg.version !== version) throw new Error(`package.json says ${pkg.version}, Cargo.toml ${version}`);
 delete pkg.devDependencies;
 delete pkg.scripts.test;
-pkg.files = ['index.js', 'index.d.ts', 'lib/', 'scripts/build-addon.js', 'prebuilds/', 'native/', 'LICENSE', 'README.md'];
+pkg.files = ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'prebuilds/', 'native/', 'LICENSE', 'README.md'];
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 fs.mkdirSync(distDir, { recursive: true });
