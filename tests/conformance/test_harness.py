@@ -1,7 +1,7 @@
 """Any `tests/conformance/serve IMPL PORT` service against the W3C test-harness contract
 (DESIGN section 7), driven over HTTP as the harness drives it: `CONFORMANCE_IMPL=c pytest
-tests/conformance/test_harness.py` (`make test-c` runs it for the C service; the other
-implementations have the same checks in their own suites)."""
+tests/conformance/test_harness.py`. `make test-conformance` runs it against every
+implementation (rust, python, node, java, c)."""
 
 from __future__ import annotations
 
