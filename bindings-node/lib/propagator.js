@@ -23,8 +23,8 @@ const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRES
 const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
 const RANDOM = 0x02;
 
-const MAX_TRACESTATE = 512;
 // How much of each header can matter, from the core: nothing past it crosses into Rust.
+// `tracestateEncoded` is the longest tracestate the core sends (longer ones lose members).
 const LIMITS = native.readLimits();
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
 // injects the same one (inherited from the incoming request) into every call it makes.
@@ -35,7 +35,7 @@ function outgoingTracestate(traceState) {
   let header = OUTGOING.get(traceState);
   if (header === undefined) {
     const serialized = traceState.serialize();
-    header = traceState instanceof ValidatedTraceState && serialized.length <= MAX_TRACESTATE
+    header = traceState instanceof ValidatedTraceState && serialized.length <= LIMITS.tracestateEncoded
       ? serialized
       : native.outgoingTracestate(serialized);
     OUTGOING.set(traceState, header);

@@ -154,12 +154,14 @@ pub fn resume(
     }
 }
 
-/// How many bytes of each header value decide it (see the core's `MAX_READ`s).
+/// How many bytes of each header value decide it (see the core's `MAX_READ`s), and the
+/// longest tracestate header sent.
 #[napi(object)]
 pub struct ReadLimits {
     pub traceparent: u32,
     pub tracestate: u32,
     pub baggage: u32,
+    pub tracestate_encoded: u32,
 }
 
 /// The core's read limits, so that JavaScript hands over no more of a header than can
@@ -170,5 +172,6 @@ pub fn read_limits() -> ReadLimits {
         traceparent: ctxbridge_core::traceparent::MAX_READ as u32,
         tracestate: ctxbridge_core::tracestate::MAX_READ as u32,
         baggage: ctxbridge_core::baggage::MAX_READ as u32,
+        tracestate_encoded: ctxbridge_core::tracestate::MAX_ENCODED_LEN as u32,
     }
 }
