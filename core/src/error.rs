@@ -28,8 +28,8 @@ pub enum Rule {
     TracestateValue,
     /// tracestate: at most 32 members.
     TracestateTooManyMembers,
-    /// tracestate: a member (with the whitespace around it) fits in 1024 bytes, and the
-    /// combined headers in 32 × 1024; longer ones are not read.
+    /// tracestate: a member (with the whitespace around it) fits in 529 bytes, and the
+    /// combined headers in 32 × 530; longer ones are not read.
     TracestateTooLarge,
     /// baggage: a member is `key=value` followed by optional `;property`s.
     BaggageMember,
@@ -95,7 +95,7 @@ impl Rule {
             }
             Rule::TracestateTooManyMembers => "at most 32 list members\0",
             Rule::TracestateTooLarge => {
-                "a list member fits in 1024 bytes and the header in 32768 (longer ones are not read)\0"
+                "a list member fits in 529 bytes with its whitespace, and the header in 16960 (longer ones are not read)\0"
             }
             Rule::BaggageMember => "a list member is key=value[;property]*\0",
             Rule::BaggageKey => "a key is an RFC 7230 token\0",

@@ -16,8 +16,9 @@ pub const MAX_ENCODED_LEN: usize = 512;
 pub const LARGE_MEMBER_LEN: usize = 128;
 const MAX_KEY_LEN: usize = 256;
 /// A member, with the whitespace around it, is read up to this many bytes; a longer one
-/// is invalid (a key and a value are at most 256 characters each).
-const MAX_MEMBER_TEXT: usize = 1024;
+/// is invalid: a key and a value are at most 256 characters each, and 16 characters of
+/// whitespace around a member are plenty.
+const MAX_MEMBER_TEXT: usize = MAX_KEY_LEN + 1 + MAX_VALUE_LEN + 16;
 /// Members that start past this many bytes of the combined headers are not read: 32
 /// members of the longest readable size end before it.
 const MAX_INPUT: usize = MAX_MEMBERS * (MAX_MEMBER_TEXT + 1);
