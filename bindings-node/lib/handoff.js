@@ -4,7 +4,7 @@
 const { ROOT_CONTEXT, context, propagation, trace } = require('./api');
 const native = require('./native');
 const args = require('./args');
-const { CtxbridgePropagator, headerValue: header } = require('./propagator');
+const { CtxbridgePropagator, headerValue: header, LIMITS } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');
 const { ValidatedTraceState } = require('./trace-state');
 
@@ -80,8 +80,7 @@ function resume(headers, options) {
   const enqueuedAt = args.instant('resume', 'options.enqueuedAt', options.enqueuedAt);
   const maxAge = args.milliseconds('resume', 'options.maxAge', options.maxAge);
   const now = options.now === undefined ? undefined : args.instant('resume', 'options.now', options.now);
-  const limits = native.readLimits();
-  const found = native.resume(header(headers.traceparent, limits.traceparent), header(headers.tracestate, limits.tracestate), header(headers.baggage, limits.baggage), enqueuedAt, maxAge, now);
+  const found = native.resume(header(headers.traceparent, LIMITS.traceparent), header(headers.tracestate, LIMITS.tracestate), header(headers.baggage, LIMITS.baggage), enqueuedAt, maxAge, now);
   const carried = found.baggage.length === 0
     ? ROOT_CONTEXT
     : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map(([key, value]) => [key, { value }]))));

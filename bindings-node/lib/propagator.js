@@ -145,4 +145,4 @@ function headerValue(value, limit = Infinity) {
   return undefined;
 }
 
-module.exports = { CtxbridgePropagator, headerValue };
+module.exports = { CtxbridgePropagator, headerValue, LIMITS };

@@ -96,7 +96,7 @@ pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i32 {
 /// branches is ended by one call per branch head.
 #[napi]
 pub fn exit_task(head: Option<&FrameHandle>, own: &FrameHandle) -> u32 {
-    let mark = scope::enter_task_over(&slot(None, 0), &scope::Token::from_frame(Arc::clone(own)));
+    let mark = scope::enter_task_over(&scope::Token::from_frame(Arc::clone(own)));
     scope::exit_task(&slot(head, 0), mark) as u32
 }
 

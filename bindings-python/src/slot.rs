@@ -294,13 +294,11 @@ fn get_current(py: Python<'_>) -> PyResult<Py<PyAny>> {
 #[pyfunction]
 #[pyo3(signature = (own=None))]
 fn enter_task(py: Python<'_>, own: Option<&Bound<'_, Token>>) -> TaskMarker {
-    let slot = ContextVarSlot::new(py);
     let mark = match own {
-        Some(own) => scope::enter_task_over(
-            &slot,
-            &scope::Token::from_frame(Arc::clone(&own.get().frame)),
-        ),
-        None => scope::enter_task(&slot),
+        Some(own) => {
+            scope::enter_task_over(&scope::Token::from_frame(Arc::clone(&own.get().frame)))
+        }
+        None => scope::enter_task(&ContextVarSlot::new(py)),
     };
     TaskMarker {
         mark: Mutex::new(Some(mark)),

@@ -106,7 +106,7 @@ impl TaskGuard {
         let slot = thread_slot();
         let own = scope::attach(&slot, snapshot.clone());
         TaskGuard {
-            mark: Some(scope::enter_task_over(&slot, &own)),
+            mark: Some(scope::enter_task_over(&own)),
             slot,
         }
     }

@@ -51,16 +51,15 @@ impl TraceState {
     {
         let mut members: Vec<(String, String)> = Vec::new();
         let mut count = 0usize;
-        let too_large = || {
-            ParseError::new(
-                Rule::TracestateTooLarge,
-                format!("more than {MAX_INPUT} bytes"),
-            )
-        };
+        let too_large = |what: String| ParseError::new(Rule::TracestateTooLarge, what);
         for piece in BoundedList::new(values.into_iter(), MAX_MEMBER_TEXT, MAX_INPUT) {
             let member = match piece {
                 Piece::Member(member) => trim_ows(member),
-                Piece::MemberTooLarge | Piece::PastLimit => return Err(too_large()),
+                Piece::MemberTooLarge => {
+                    let what = format!("a member of more than {MAX_MEMBER_TEXT} bytes");
+                    return Err(too_large(what));
+                }
+                Piece::PastLimit => return Err(too_large(format!("more than {MAX_INPUT} bytes"))),
             };
             if member.is_empty() {
                 continue;

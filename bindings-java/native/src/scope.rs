@@ -126,10 +126,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_enterTask(
             return -1;
         };
         let mut marks = scope.marks.borrow_mut();
-        marks.push(scope::enter_task_over(
-            &scope.stack,
-            &scope::Token::from_frame(frame),
-        ));
+        marks.push(scope::enter_task_over(&scope::Token::from_frame(frame)));
         marks.len() as jint
     })
 }

@@ -161,10 +161,7 @@ def _unpack(target: Union[Snapshot, Context], fn: Any) -> Tuple[contextvars.Cont
         return target._vars.copy(), target.context
     if isinstance(target, Context):
         return contextvars.copy_context(), target
-    raise TypeError(
-        "ctxbridge.run_in: target must be a ctxbridge.Snapshot or an OpenTelemetry Context, "
-        f"got {type(target).__name__}"
-    )
+    raise _args.type_error("run_in", "target", "a ctxbridge.Snapshot or an OpenTelemetry Context", target)
 
 
 def wrap(fn: Callable[..., R]) -> Callable[..., R]:

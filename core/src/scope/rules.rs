@@ -183,8 +183,7 @@ pub fn enter_task<V, S: Slot<V> + ?Sized>(slot: &S) -> TaskMark<V> {
 /// Notes what was current before `own`, the attach a task wrapper has just made for its
 /// task, so that [`exit_task`] restores the caller's stack and detaches `own` whatever
 /// the task did to it (even a detach of `own` by id, out of order).
-pub fn enter_task_over<V, S: Slot<V> + ?Sized>(slot: &S, own: &Token<V>) -> TaskMark<V> {
-    let _ = slot;
+pub fn enter_task_over<V>(own: &Token<V>) -> TaskMark<V> {
     TaskMark {
         head: own.frame.parent().cloned(),
         own: Some(Arc::clone(&own.frame)),

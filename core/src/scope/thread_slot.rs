@@ -94,20 +94,6 @@ impl<V> Slot<V> for ThreadState<V> {
     }
 }
 
-impl<V> ThreadState<V> {
-    /// Forgets `id` if it is one of the ended frames this thread remembers.
-    fn take_ended(&self, id: u64) -> bool {
-        let mut ids = self.ended_ids.borrow_mut();
-        match ids.iter().position(|&ended| ended == id) {
-            Some(at) => {
-                ids.remove(at);
-                true
-            }
-            None => false,
-        }
-    }
-}
-
 impl<V: 'static> Slot<V> for ThreadSlot<V> {
     fn scope_id(&self) -> u64 {
         self.key.try_with(|state| state.scope).unwrap_or(0)
@@ -144,7 +130,14 @@ pub trait IdSlot<V>: Slot<V> {
 
 impl<V> IdSlot<V> for ThreadState<V> {
     fn take_ended(&self, id: u64) -> bool {
-        ThreadState::take_ended(self, id)
+        let mut ids = self.ended_ids.borrow_mut();
+        match ids.iter().position(|&ended| ended == id) {
+            Some(at) => {
+                ids.remove(at);
+                true
+            }
+            None => false,
+        }
     }
 
     fn issued(&self, id: u64) -> bool {
@@ -156,7 +149,7 @@ impl<V> IdSlot<V> for ThreadState<V> {
 impl<V: 'static> IdSlot<V> for ThreadSlot<V> {
     fn take_ended(&self, id: u64) -> bool {
         self.key
-            .try_with(|state| state.take_ended(id))
+            .try_with(|state| IdSlot::take_ended(state, id))
             .unwrap_or(false)
     }
 
