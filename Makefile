@@ -1,5 +1,6 @@
 # ctxbridge: one entry point for every language.
-#   make demo          the seed scenario (release build)
+#   make demo          the seed scenario in each language (release builds), then one trace
+#                      across all of them, read back from Jaeger
 #   make test          every test suite (debug builds)
 #   make bench         benchmarks beside OpenTelemetry's own implementations (release)
 #   make dist          every artifact users install, into dist/ (release builds)
@@ -36,13 +37,13 @@ C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
-.PHONY: all test test-rust test-c test-python test-node test-java test-conformance node python python-release java venv lint demo demo-rust \
+.PHONY: all test test-rust test-c test-python test-node test-java test-conformance test-e2e e2e-setup demo-e2e node python python-release java venv lint demo demo-rust \
 	dist dist-python dist-node dist-java dist-c install test-install conformance-c \
 	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean
 
 all: test
 
-test: test-rust test-c test-python test-node test-java test-conformance
+test: test-rust test-c test-python test-node test-java test-conformance test-e2e
 
 ## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
 test-rust:
@@ -61,8 +62,10 @@ test-c:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(C_BUILD)/test_ctxbridge_sanitized
 
 ## The W3C test-harness contract (DESIGN section 7), driven over HTTP by one test file,
-## against every implementation's service (after the language suites have built them).
-CONFORMANCE_IMPLS := rust python node java c
+## against every implementation's service (after the language suites have built them);
+## java-agent is a service with no tracing code under the OpenTelemetry Java agent, with
+## ctxbridge as the agent's extension.
+CONFORMANCE_IMPLS := rust python node java java-agent c
 test-conformance: venv java conformance-c
 	for impl in $(CONFORMANCE_IMPLS); do \
 		echo "conformance: $$impl"; \
@@ -78,6 +81,23 @@ conformance-c:
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 tests/conformance/c/serve.c \
 		$$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags --libs ctxbridge) \
 		-Wl,-rpath,$(C_PREFIX)/lib -o $(C_BUILD)/conformance-serve
+
+## One trace across Python, Node, Java and C through Redis, read back from Jaeger v2 (all
+## on 127.0.0.1, started and stopped by tests/e2e/stack.py). The services install ctxbridge
+## from dist/ (tests/e2e/setup); Jaeger is built once from the Go module proxy (a tool of
+## the module in tests/e2e/jaeger; `go install jaeger@v1.76.0` is refused for its replace
+## directives) and reused.
+E2E_DIR    := $(abspath $(TARGET_DIR))/e2e
+E2E_JAEGER := $(E2E_DIR)/jaeger
+$(E2E_JAEGER): tests/e2e/jaeger/go.mod tests/e2e/jaeger/go.sum
+	mkdir -p $(E2E_DIR)
+	cd tests/e2e/jaeger && go build -o $@ github.com/jaegertracing/jaeger/cmd/jaeger
+
+e2e-setup: dist $(E2E_JAEGER)
+	tests/e2e/setup $(DIST) $(E2E_DIR)
+
+test-e2e: venv e2e-setup
+	E2E_WORK=$(E2E_DIR) $(PYTHON) -m pytest -q -p no:cacheprovider -p no:asyncio tests/e2e
 
 ## Python: a virtual environment with the pinned test requirements.
 $(VENV)/.requirements: bindings-python/requirements-test.txt
@@ -119,7 +139,7 @@ lint: venv
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
 
-demo: demo-rust demo-python demo-node demo-java
+demo: demo-rust demo-python demo-node demo-java demo-e2e
 
 demo-rust:
 	$(CARGO) run --release -q -p ctxbridge-example
@@ -134,6 +154,10 @@ demo-node:
 demo-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp bindings-java/target/classes:$$(cat $(JAVA_CP)) examples/java/OrderService.java
+
+## The cross-language trace of the end-to-end test, read back from Jaeger and printed.
+demo-e2e: venv e2e-setup
+	E2E_WORK=$(E2E_DIR) $(PYTHON) tests/e2e/stack.py
 
 bench: bench-rust bench-python bench-node bench-java
 

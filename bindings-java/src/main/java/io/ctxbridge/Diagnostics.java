@@ -22,31 +22,89 @@ public final class Diagnostics {
   static {
     String initial = System.getProperty("ctxbridge.mode", System.getenv("CTXBRIDGE_MODE"));
     if (initial != null && !initial.isBlank()) {
-      setMode(Mode.valueOf(initial.trim().toUpperCase(Locale.ROOT)));
+      // This copy's mode (an agent extension's copy reads the same property itself).
+      setLocalMode(Mode.valueOf(initial.trim().toUpperCase(Locale.ROOT)));
     }
   }
 
   private Diagnostics() {}
 
-  /** The counters now. */
+  /**
+   * The counters now. Under the OpenTelemetry Java agent with ctxbridge as its extension, the
+   * agent's copy of ctxbridge runs the context storage, and these are its counters (read through
+   * {@link DiagnosticsMXBean}).
+   */
   public static Stats stats() {
-    long[] s = Native.stats();
-    return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
+    DiagnosticsMXBean agent = agentBean();
+    if (agent != null) {
+      return new Stats(
+          agent.getAttached(),
+          agent.getDetached(),
+          agent.getOutOfOrder(),
+          agent.getDoubleDetach(),
+          agent.getWrongScope(),
+          agent.getLeaked());
+    }
+    return localStats();
   }
 
   /** Sets every counter to zero and forgets which call sites were warned about. */
   public static void resetStats() {
-    Native.resetStats();
+    DiagnosticsMXBean agent = agentBean();
+    if (agent != null) {
+      agent.resetStats();
+    }
+    resetLocalStats();
   }
 
   public static Mode mode() {
-    return Mode.values()[Native.mode()];
+    DiagnosticsMXBean agent = agentBean();
+    return agent != null ? Mode.valueOf(agent.getMode()) : localMode();
   }
 
   public static void setMode(Mode mode) {
     Args.notNull(mode, "Diagnostics.setMode", "mode");
+    DiagnosticsMXBean agent = agentBean();
+    if (agent != null) {
+      agent.setMode(mode.name());
+    }
+    setLocalMode(mode);
+  }
+
+  static Stats localStats() {
+    long[] s = Native.stats();
+    return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
+  }
+
+  static void resetLocalStats() {
+    Native.resetStats();
+  }
+
+  static Mode localMode() {
+    return Mode.values()[Native.mode()];
+  }
+
+  static void setLocalMode(Mode mode) {
     Native.setMode(mode.ordinal());
   }
+
+  /**
+   * The agent extension's bean when this copy of ctxbridge is the application's and the Java
+   * agent runs (its copy holds the storage then), else null.
+   */
+  private static DiagnosticsMXBean agentBean() {
+    DiagnosticsMXBean agent = agentBean;
+    if (agent == null && !inAgentExtension && AgentPresence.RUNNING) {
+      agent = DiagnosticsBean.published();
+      agentBean = agent;
+    }
+    return agent;
+  }
+
+  /** Set by {@link CtxbridgeAgentListener} in the agent extension's copy of ctxbridge. */
+  static volatile boolean inAgentExtension;
+
+  private static volatile DiagnosticsMXBean agentBean;
 
   /**
    * Applies the mode to a misuse the rules already counted: logs it once per call site (warn)
@@ -83,9 +141,14 @@ public final class Diagnostics {
                     .orElse("<unknown>"));
   }
 
-  /** Frames of ctxbridge itself and of OpenTelemetry's context are not the caller. */
+  /**
+   * Frames of ctxbridge itself, of OpenTelemetry's context and of the Java agent (whose context
+   * classes are shaded under its package) are not the caller.
+   */
   private static boolean isLibrary(Class<?> type) {
-    if (type.getName().startsWith("io.opentelemetry.context.")) {
+    String name = type.getName();
+    if (name.startsWith("io.opentelemetry.context.")
+        || name.startsWith("io.opentelemetry.javaagent.")) {
       return true;
     }
     return HOME != null && HOME.equals(locationOf(type));

@@ -1,0 +1,40 @@
+package io.ctxbridge;
+
+/**
+ * ctxbridge's counters and mode over JMX, as {@value #OBJECT_NAME}. Published by the Java agent
+ * extension ({@link CtxbridgeAgentListener}), whose copy of ctxbridge runs the agent's context
+ * storage: the platform MBean server is the one place both the agent's class loader and the
+ * application's can reach. {@link Diagnostics} reads it when the agent holds the storage, and
+ * JConsole or any JMX client can too.
+ */
+public interface DiagnosticsMXBean {
+  /** The object name the counters are published under. */
+  String OBJECT_NAME = "io.ctxbridge:type=Diagnostics";
+
+  /** Scopes opened. */
+  long getAttached();
+
+  /** Scopes closed in a way that took effect. */
+  long getDetached();
+
+  /** Closes of a scope that was not the latest open one. */
+  long getOutOfOrder();
+
+  /** Closes of a scope already closed. */
+  long getDoubleDetach();
+
+  /** Closes on another thread than the opening one. */
+  long getWrongScope();
+
+  /** Scopes a task left open, closed by its wrapper or by a close below them. */
+  long getLeaked();
+
+  /** {@code OFF}, {@code WARN} or {@code STRICT}. */
+  String getMode();
+
+  /** Sets the mode by name ({@code OFF}, {@code WARN} or {@code STRICT}). */
+  void setMode(String mode);
+
+  /** Sets every counter to zero and forgets which call sites were warned about. */
+  void resetStats();
+}
