@@ -91,7 +91,7 @@ E2E_DIR    := $(abspath $(TARGET_DIR))/e2e
 E2E_JAEGER := $(E2E_DIR)/jaeger
 $(E2E_JAEGER): tests/e2e/jaeger/go.mod tests/e2e/jaeger/go.sum
 	mkdir -p $(E2E_DIR)
-	cd tests/e2e/jaeger && go build -o $@ github.com/jaegertracing/jaeger/cmd/jaeger
+	cd tests/e2e/jaeger && go build -buildvcs=false -o $@ github.com/jaegertracing/jaeger/cmd/jaeger
 
 e2e-setup: dist $(E2E_JAEGER)
 	tests/e2e/setup $(DIST) $(E2E_DIR)

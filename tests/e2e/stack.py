@@ -34,7 +34,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 WORK = pathlib.Path(os.environ.get("E2E_WORK", HERE.parents[1] / "target" / "e2e"))
 JAEGER = pathlib.Path(os.environ.get("E2E_JAEGER", WORK / "jaeger"))
 # A message older than this is resumed as a new trace linked to its producer.
-MAX_AGE_MS = 2000
+MAX_AGE_MS = 5000
 SERVICES = ("e2e-python", "e2e-node", "e2e-java", "e2e-c")
 
 
@@ -265,7 +265,7 @@ def main() -> int:
         stack.start_node()
         stack.start_java()
         trace_id, _ = stack.checkout("demo-1")
-        spans = stack.trace(trace_id, {"render invoice"})
+        spans = stack.trace(trace_id, {"POST /checkout", "enqueue order", "invoice", "render invoice"})
         waterfall("one request through Python, Node (worker thread, Redis), Java (pool) and C, read back from Jaeger",
                   spans)
         print(f"\nservices: {', '.join(sorted({s.service for s in spans}))}")

@@ -49,7 +49,7 @@ def stale(stack: Stack) -> tuple[str, str]:
 
 def test_one_trace_crosses_every_language(stack: Stack, stale: tuple[str, str]) -> None:
     trace_id, client_span = stack.checkout("fresh-1")
-    spans = stack.trace(trace_id, {"render invoice"})
+    spans = stack.trace(trace_id, FRESH)
     assert {s.trace_id for s in spans} == {trace_id}
     assert {s.service for s in spans} >= set(SERVICES)
 
