@@ -11,8 +11,13 @@ const tracer = trace.getTracer('ctxbridge-e2e-node');
 const client = createClient({ socket: { host: '127.0.0.1', port: workerData.redisPort } });
 const connected = client.connect();
 
-ctxbridge.onMessage(parentPort, async ({ id, orderId }) => {
+ctxbridge.onMessage(parentPort, async ({ id, orderId, stop }) => {
   await connected;
+  if (stop) {
+    await client.quit();
+    parentPort.close();
+    return;
+  }
   await tracer.startActiveSpan('enqueue order', { kind: SpanKind.PRODUCER }, async (span) => {
     try {
       const tenant = propagation.getBaggage(context.active())?.getEntry('tenant')?.value;

@@ -25,7 +25,7 @@ producer.on('error', (error) => {
   process.exit(1);
 });
 
-http
+const server = http
   .createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/orders') {
       res.writeHead(404).end();
@@ -44,3 +44,10 @@ http
     });
   })
   .listen(port, '127.0.0.1', () => console.log(`e2e-node listening on 127.0.0.1:${port}`));
+
+// The SDK's own SIGTERM handler flushes and shuts it down; this one lets the process end
+// then: no more requests, and the worker closes its Redis connection and its port.
+process.once('SIGTERM', () => {
+  server.close();
+  producer.postMessage({ stop: true });
+});

@@ -1,5 +1,6 @@
 package io.ctxbridge.agent;
 
+import io.ctxbridge.ContextExecutors;
 import io.ctxbridge.Diagnostics;
 import io.ctxbridge.Stats;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -17,8 +18,9 @@ import java.util.concurrent.Executors;
 
 /**
  * An application written only against the OpenTelemetry API, as apps under the Java agent are:
- * a plain fixed pool (the agent's executor instrumentation carries the context into it), a task
- * that leaks a scope, and an extract through the global propagator. {@link AgentExtensionTest}
+ * a plain fixed pool (the agent's executor instrumentation carries the context into it) and a
+ * pool wrapped by ctxbridge, each with a task that leaks a scope, and an extract through the
+ * global propagator. {@link AgentExtensionTest}
  * runs it under the real agent and reads the {@code key=value} lines it prints.
  */
 public final class AgentApp {
@@ -50,6 +52,25 @@ public final class AgentApp {
             })
         .get();
     pool.shutdown();
+
+    // The same through ctxbridge's wrapper, whose own scope is now the agent's storage's.
+    ExecutorService wrapped = ContextExecutors.wrap(Executors.newFixedThreadPool(1));
+    Span second = tracer.spanBuilder("second request").startSpan();
+    try (Scope ignored = second.makeCurrent()) {
+      wrapped
+          .submit(
+              () -> {
+                print("wrapped.current", Span.current().getSpanContext());
+                Context.current().with(LEAKED, "yes").makeCurrent();
+              })
+          .get();
+    }
+    second.end();
+    print("second", second.getSpanContext());
+    wrapped
+        .submit(() -> System.out.println("wrapped.next.leaked=" + Context.current().get(LEAKED)))
+        .get();
+    wrapped.shutdown();
 
     Map<String, String> carrier = new HashMap<>();
     carrier.put("traceparent", REMOTE);

@@ -104,11 +104,14 @@ class AgentExtensionTest {
     // What the task left open did not reach the next task on the same thread...
     assertEquals("null", run.get("next.leaked"));
     assertEquals("false", run.get("next.span.valid"));
-    // ...and ctxbridge counted it: the agent closed the task's scope under the leaked one
-    // (out of order), which ended the leaked scope (leaked).
+    // The same through ctxbridge's wrapper.
+    assertEquals(run.get("second"), run.get("wrapped.current"));
+    assertEquals("null", run.get("wrapped.next.leaked"));
+    // ...and ctxbridge counted both: the task's scope was closed under the leaked one (out
+    // of order), which ended the leaked scope (leaked).
     String[] stats = run.get("stats").split(",");
-    assertEquals("1", stats[2], run.output());
-    assertEquals("1", stats[3], run.output());
+    assertEquals("2", stats[2], run.output());
+    assertEquals("2", stats[3], run.output());
     assertTrue(run.output().contains("ctxbridge out_of_order"), run.output());
     // The global propagator (ctxbridge's, through the agent) continued a remote trace.
     assertTrue(run.get("server").startsWith("4bf92f3577b34da6a3ce929d0e0e4736-"), run.output());
@@ -124,6 +127,7 @@ class AgentExtensionTest {
     assertEquals(1, run.output().split(warning, -1).length - 1, run.output());
     // The agent's own storage still propagates into the pool; nothing is counted.
     assertEquals(run.get("request"), run.get("task.current"));
+    assertEquals(run.get("second"), run.get("wrapped.current"));
     assertEquals("0,0,0,0", run.get("stats"));
   }
 }
