@@ -138,6 +138,7 @@ lint: venv
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
+	$(PYTHON) -m mypy --strict --ignore-missing-imports tests/e2e/stack.py tests/e2e/test_e2e.py
 
 demo: demo-rust demo-python demo-node demo-java demo-e2e
 
