@@ -36,16 +36,8 @@ public final class Diagnostics {
    */
   public static Stats stats() {
     DiagnosticsMXBean agent = agentBean();
-    if (agent != null) {
-      return new Stats(
-          agent.getAttached(),
-          agent.getDetached(),
-          agent.getOutOfOrder(),
-          agent.getDoubleDetach(),
-          agent.getWrongScope(),
-          agent.getLeaked());
-    }
-    return localStats();
+    long[] s = agent != null ? agent.getCounters() : Native.stats();
+    return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
   }
 
   /** Sets every counter to zero and forgets which call sites were warned about. */

@@ -1,5 +1,6 @@
 package io.ctxbridge;
 
+import io.ctxbridge.internal.Native;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -39,6 +40,11 @@ final class DiagnosticsBean implements DiagnosticsMXBean {
     } catch (JMException e) {
       return null;
     }
+  }
+
+  @Override
+  public long[] getCounters() {
+    return Native.stats();
   }
 
   @Override

@@ -11,6 +11,12 @@ public interface DiagnosticsMXBean {
   /** The object name the counters are published under. */
   String OBJECT_NAME = "io.ctxbridge:type=Diagnostics";
 
+  /**
+   * Every counter at one instant, in the order of {@link Stats}: attached, detached,
+   * out-of-order, double-detach, wrong-scope, leaked.
+   */
+  long[] getCounters();
+
   /** Scopes opened. */
   long getAttached();
 
