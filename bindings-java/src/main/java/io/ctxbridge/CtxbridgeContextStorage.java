@@ -46,6 +46,19 @@ public final class CtxbridgeContextStorage implements ContextStorage {
     return push(STACKS.get(), toAttach);
   }
 
+  /**
+   * The root context. Under the Java agent without ctxbridge as its extension, the agent wraps
+   * this storage in its own, which asks for the root once: {@link AgentPresence} says then,
+   * once, that ctxbridge's rules do not apply.
+   */
+  @Override
+  public Context root() {
+    if (AgentPresence.RUNNING) {
+      AgentPresence.checkWrapping();
+    }
+    return ContextStorage.super.root();
+  }
+
   @Override
   public Context current() {
     ScopeFrame head = STACKS.get().head;

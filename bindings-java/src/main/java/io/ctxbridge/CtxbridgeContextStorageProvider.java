@@ -2,7 +2,6 @@ package io.ctxbridge;
 
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.context.ContextStorageProvider;
-import java.util.logging.Level;
 
 /**
  * Installs {@link CtxbridgeContextStorage} as OpenTelemetry's context storage. Registered in
@@ -13,19 +12,11 @@ import java.util.logging.Level;
  * <p>Under the OpenTelemetry Java agent, the application's storage only forwards to the agent's,
  * which no provider can reach: ctxbridge gets there as an agent extension ({@code
  * -Dotel.javaagent.extensions=ctxbridge.jar}, see {@link CtxbridgeAgentListener}). When the agent
- * runs without it, this provider says so once.
+ * runs without it, ctxbridge says so once, as the agent wraps this storage.
  */
 public final class CtxbridgeContextStorageProvider implements ContextStorageProvider {
   @Override
   public ContextStorage get() {
-    if (AgentPresence.RUNNING && DiagnosticsBean.published() == null) {
-      Diagnostics.LOGGER.log(
-          Level.WARNING,
-          "ctxbridge: the OpenTelemetry Java agent runs without ctxbridge as its extension,"
-              + " so the agent's context storage holds the context and ctxbridge's scope rules,"
-              + " task hygiene and counters do not apply; add ctxbridge's jar to the agent with"
-              + " -Dotel.javaagent.extensions=<path to ctxbridge.jar>");
-    }
     return CtxbridgeContextStorage.get();
   }
 }

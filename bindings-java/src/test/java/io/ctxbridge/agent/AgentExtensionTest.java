@@ -130,4 +130,18 @@ class AgentExtensionTest {
     assertEquals(run.get("second"), run.get("wrapped.current"));
     assertEquals("0,0,0,0", run.get("stats"));
   }
+
+  @Test
+  void anAgentThatFailedToStartLeavesCtxbridgesStorageInUseAndSaysNothing() throws Exception {
+    // Without the extension, ctxbridge is a propagator name the agent does not know: it
+    // stops before installing anything, and the application runs on ctxbridge's storage.
+    Run run = run("-Dotel.propagators=ctxbridge");
+    String refused = "Unrecognized value for otel.propagators: ctxbridge";
+    assertTrue(run.output().contains(refused), run.output());
+    assertFalse(run.output().contains("without ctxbridge as its extension"), run.output());
+    // No agent carries the context into the plain pool; ctxbridge's wrapper does, and cleans
+    // up after the task that leaked (counted by this copy of ctxbridge).
+    assertEquals("null", run.get("wrapped.next.leaked"));
+    assertEquals("1", run.get("stats").split(",")[3], run.output());
+  }
 }
