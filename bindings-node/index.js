@@ -9,16 +9,6 @@ const { ValidatedTraceState } = require('./lib/trace-state');
 const handoff = require('./lib/handoff');
 const args = require('./lib/args');
 
-/** Baggage members as encodeBaggage takes them: { key, value, properties? }. */
-function baggageMembers(fn, param, members) {
-  const ok = Array.isArray(members) && members.every((member) => member !== null && typeof member === 'object'
-    && typeof member.key === 'string' && typeof member.value === 'string'
-    && (member.properties === undefined || (Array.isArray(member.properties) && member.properties.every((p) => Array.isArray(p)
-      && typeof p[0] === 'string' && (p[1] === undefined || p[1] === null || typeof p[1] === 'string')))));
-  if (!ok) throw new TypeError(`ctxbridge.${fn}: ${param} must be an array of { key, value, properties? } with string keys and values`);
-  return members.map((member) => ({ ...member, properties: member.properties ?? [] }));
-}
-
 // The explicit codecs, with arguments checked here (napi's conversion errors never reach
 // the caller) and rules enforced in Rust.
 const codecs = {
@@ -31,7 +21,7 @@ const codecs = {
   parseTracestate: (values) => native.parseTracestate(args.strings('parseTracestate', 'values', values)),
   encodeTracestate: (members) => native.encodeTracestate(args.pairs('encodeTracestate', 'members', members)),
   parseBaggage: (value) => native.parseBaggage(args.string('parseBaggage', 'value', value)),
-  encodeBaggage: (members) => native.encodeBaggage(baggageMembers('encodeBaggage', 'members', members)),
+  encodeBaggage: (members) => native.encodeBaggage(args.members('encodeBaggage', 'members', members)),
   setMode: (mode) => native.setMode(args.string('setMode', 'mode', mode)),
 };
 

@@ -33,6 +33,17 @@ function pairs(fn, param, value) {
   return value;
 }
 
+/** Baggage members as encodeBaggage takes them: { key, value, properties? }. */
+function members(fn, param, value) {
+  const property = (p) => Array.isArray(p) && typeof p[0] === 'string' && (p[1] === undefined || p[1] === null || typeof p[1] === 'string');
+  const member = (m) => m !== null && typeof m === 'object' && typeof m.key === 'string' && typeof m.value === 'string'
+    && (m.properties === undefined || (Array.isArray(m.properties) && m.properties.every(property)));
+  if (!Array.isArray(value) || !value.every(member)) {
+    throw fail(fn, param, 'an array of { key, value, properties? } with string keys and values', value);
+  }
+  return value.map((m) => ({ ...m, properties: m.properties ?? [] }));
+}
+
 function integer(fn, param, value, max) {
   if (!Number.isInteger(value)) throw fail(fn, param, 'an integer', value);
   if (value < 0 || value > max) throw new RangeError(`ctxbridge.${fn}: ${param} must be in 0..${max}, got ${value}`);
@@ -48,6 +59,14 @@ function func(fn, param, value) {
 function context(fn, param, value) {
   const ok = value !== null && typeof value === 'object' && typeof value.getValue === 'function' && typeof value.setValue === 'function';
   if (!ok) throw fail(fn, param, 'an OpenTelemetry Context', value);
+  return value;
+}
+
+/** A MessagePort, or any EventEmitter (anything with on()). */
+function emitter(fn, param, value) {
+  if (value === null || typeof value !== 'object' || typeof value.on !== 'function') {
+    throw fail(fn, param, 'a MessagePort or an EventEmitter', value);
+  }
   return value;
 }
 
@@ -68,4 +87,4 @@ function milliseconds(fn, param, value) {
   return value;
 }
 
-module.exports = { string, strings, pairs, integer, func, context, object, instant, milliseconds };
+module.exports = { string, strings, pairs, members, integer, func, context, emitter, object, instant, milliseconds };

@@ -51,9 +51,7 @@ function runWorker(fn) {
 
 /** Adds a message handler that runs each carried message in its own context. */
 function onMessage(port, handler) {
-  if (port === null || typeof port !== 'object' || typeof port.on !== 'function') {
-    throw new TypeError(`ctxbridge.onMessage: port must be a MessagePort or an EventEmitter, got ${port === null ? 'null' : typeof port}`);
-  }
+  args.emitter('onMessage', 'port', port);
   args.func('onMessage', 'handler', handler);
   const listener = (message) => (isCarried(message) ? runCarried(message, handler) : handler(message));
   port.on('message', listener);

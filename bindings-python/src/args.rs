@@ -71,20 +71,40 @@ pub(crate) fn items<'py>(
     Err(type_error(value, function, param, wanted))
 }
 
+/// A list or tuple whose every item `convert` accepts; the error names the list, or the
+/// first item refused and what each item must be.
+fn list_of<'py, T>(
+    value: &Bound<'py, PyAny>,
+    function: &str,
+    param: &str,
+    (wanted, item_wanted): (&str, &str),
+    convert: impl Fn(&Bound<'py, PyAny>) -> Option<T>,
+) -> PyResult<Vec<T>> {
+    items(value, function, param, wanted)?
+        .iter()
+        .map(|item| {
+            convert(item).ok_or_else(|| {
+                type_error(
+                    item,
+                    function,
+                    &format!("every item of {param}"),
+                    item_wanted,
+                )
+            })
+        })
+        .collect()
+}
+
 /// A list of `str`.
 pub(crate) fn texts(
     value: &Bound<'_, PyAny>,
     function: &str,
     param: &str,
 ) -> PyResult<Vec<String>> {
-    let wanted = "a list of str";
-    items(value, function, param, wanted)?
-        .iter()
-        .map(|item| {
-            text(item, function, param)
-                .map_err(|_| type_error(item, function, &format!("every item of {param}"), "a str"))
-        })
-        .collect()
+    let wanted = ("a list of str", "a str");
+    list_of(value, function, param, wanted, |item| {
+        text(item, "", "").ok()
+    })
 }
 
 /// A list of `(key, value)` pairs of `str`.
@@ -93,20 +113,8 @@ pub(crate) fn pairs(
     function: &str,
     param: &str,
 ) -> PyResult<Vec<(String, String)>> {
-    let wanted = "a list of (key, value) pairs of str";
-    items(value, function, param, wanted)?
-        .iter()
-        .map(|item| {
-            pair(item).ok_or_else(|| {
-                type_error(
-                    item,
-                    function,
-                    &format!("every item of {param}"),
-                    "a (str, str) pair",
-                )
-            })
-        })
-        .collect()
+    let wanted = ("a list of (key, value) pairs of str", "a (str, str) pair");
+    list_of(value, function, param, wanted, pair)
 }
 
 fn pair(item: &Bound<'_, PyAny>) -> Option<(String, String)> {
@@ -126,20 +134,11 @@ pub(crate) fn members(
     function: &str,
     param: &str,
 ) -> PyResult<Vec<PyMember>> {
-    let wanted = "a list of (key, value, properties) tuples";
-    items(value, function, param, wanted)?
-        .iter()
-        .map(|item| {
-            member(item).ok_or_else(|| {
-                type_error(
-                    item,
-                    function,
-                    &format!("every item of {param}"),
-                    "a (str, str, [(str, str or None)]) tuple",
-                )
-            })
-        })
-        .collect()
+    let wanted = (
+        "a list of (key, value, properties) tuples",
+        "a (str, str, [(str, str or None)]) tuple",
+    );
+    list_of(value, function, param, wanted, member)
 }
 
 fn member(item: &Bound<'_, PyAny>) -> Option<PyMember> {

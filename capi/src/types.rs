@@ -100,13 +100,12 @@ impl ctxbridge_rule {
             .map_or(Self::None, |(c, _)| *c)
     }
 
-    fn to_core(self) -> Option<Rule> {
-        RULES.iter().find(|(c, _)| *c == self).map(|(_, r)| *r)
-    }
-
-    /// The rule an integer from C names, if any.
-    fn from_u32(value: u32) -> Option<Self> {
-        RULES.iter().map(|(c, _)| *c).find(|c| *c as u32 == value)
+    /// The core rule an integer from C names, if any.
+    fn core_rule_of(value: u32) -> Option<Rule> {
+        RULES
+            .iter()
+            .find(|(c, _)| *c as u32 == value)
+            .map(|(_, r)| *r)
     }
 }
 
@@ -125,22 +124,14 @@ pub(crate) fn report_rule(error: &ParseError, rule_out: *mut ctxbridge_rule) -> 
 /// rule gives "" rather than undefined behaviour.
 #[no_mangle]
 pub extern "C" fn ctxbridge_rule_id(rule: u32) -> *const c_char {
-    static_text(
-        ctxbridge_rule::from_u32(rule)
-            .and_then(|r| r.to_core())
-            .map(|r| r.id_with_nul()),
-    )
+    static_text(ctxbridge_rule::core_rule_of(rule).map(|r| r.id_with_nul()))
 }
 
 /// What the rule asks for, in words: a static NUL-terminated string, never freed; ""
 /// for CTXBRIDGE_RULE_NONE or an integer that names no rule.
 #[no_mangle]
 pub extern "C" fn ctxbridge_rule_description(rule: u32) -> *const c_char {
-    static_text(
-        ctxbridge_rule::from_u32(rule)
-            .and_then(|r| r.to_core())
-            .map(|r| r.description_with_nul()),
-    )
+    static_text(ctxbridge_rule::core_rule_of(rule).map(|r| r.description_with_nul()))
 }
 
 /// A static NUL-terminated text; "" for no rule.

@@ -33,8 +33,6 @@ pub(crate) fn reply<'local>(
     }
 }
 
-/// Parses one traceparent for `W3cCodecs`: its flags (only sampled and random
-/// survive), or `IllegalArgumentException` naming the rule.
 /// How many bytes of a header value decide it (0 traceparent, 1 tracestate, 2 baggage;
 /// the core's `MAX_READ`s), so that Java copies no more of a header than can matter.
 #[unsafe(no_mangle)]
@@ -54,6 +52,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_readLimit(
     })
 }
 
+/// Parses one traceparent for `W3cCodecs`: its flags (only sampled and random
+/// survive), or `IllegalArgumentException` naming the rule.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local>(
     mut env: EnvUnowned<'local>,

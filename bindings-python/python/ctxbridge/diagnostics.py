@@ -14,7 +14,7 @@ import types
 import typing
 from typing import Dict
 
-from . import _native
+from . import _args, _native
 
 __all__ = ["MisuseError", "stats", "reset_stats", "set_mode", "get_mode"]
 
@@ -44,8 +44,7 @@ def reset_stats() -> None:
 
 def set_mode(mode: str) -> None:
     """Sets the mode: ``"off"``, ``"warn"`` or ``"strict"`` (process-wide)."""
-    if not isinstance(mode, str):
-        raise TypeError(f"ctxbridge.set_mode: mode must be a str, got {type(mode).__name__}")
+    _args.text("set_mode", "mode", mode)
     _native.set_mode(mode)
 
 

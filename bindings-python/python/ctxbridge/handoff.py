@@ -142,21 +142,22 @@ def run_in(target: Union[Snapshot, Context], fn: Callable[..., Any], /, *args: A
     A coroutine function gives a coroutine to await: it runs as an asyncio task of its
     own, in ``target`` across every ``await``, and the hygiene runs when it finishes
     (returns, raises or is cancelled)."""
+    _args.function("run_in", "fn", fn)
     if inspect.iscoroutinefunction(fn):
-        variables, context = _unpack(target, fn)
+        variables, context = _unpack(target)
         return _as_task(variables, _run_task_async(context, fn, args, kwargs))
     return run_sync(target, fn, *args, **kwargs)
 
 
 def run_sync(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
-    """:func:`run_in` for a plain function (what executors and threads run)."""
-    variables, context = _unpack(target, fn)
+    """:func:`run_in` for a plain function (what executors and threads run; their
+    callers check ``fn`` once, at submit)."""
+    variables, context = _unpack(target)
     return variables.run(_run_task, context, fn, args, kwargs)
 
 
-def _unpack(target: Union[Snapshot, Context], fn: Any) -> Tuple[contextvars.Context, Context]:
+def _unpack(target: Union[Snapshot, Context]) -> Tuple[contextvars.Context, Context]:
     """The variables to run in (a copy) and the OpenTelemetry context to attach."""
-    _args.function("run_in", "fn", fn)
     if isinstance(target, Snapshot):
         return target._vars.copy(), target.context
     if isinstance(target, Context):
