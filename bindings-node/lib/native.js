@@ -5,13 +5,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { platformTriple } = require('./platform');
+const { platformTriple, prebuiltAddon } = require('./platform');
 
 const packageDir = path.join(__dirname, '..');
 
 function load() {
   const candidates = [
-    path.join(packageDir, 'prebuilds', platformTriple(), 'ctxbridge.node'),
+    prebuiltAddon(packageDir),
     path.join(packageDir, 'ctxbridge.node'),
   ];
   const found = candidates.find((file) => fs.existsSync(file));

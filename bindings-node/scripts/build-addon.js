@@ -11,12 +11,11 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { platformTriple } = require('../lib/platform');
+const { platformTriple, prebuiltAddon } = require('../lib/platform');
 
 const packageDir = path.resolve(__dirname, '..');
 
-const prebuilt = path.join(packageDir, 'prebuilds', platformTriple(), 'ctxbridge.node');
-if (fs.existsSync(prebuilt) && process.env.CTXBRIDGE_BUILD_FROM_SOURCE !== '1') {
+if (fs.existsSync(prebuiltAddon(packageDir)) && process.env.CTXBRIDGE_BUILD_FROM_SOURCE !== '1') {
   process.exit(0);
 }
 

@@ -10,22 +10,25 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { platformTriple } = require('../lib/platform');
+const { prebuiltAddon } = require('../lib/platform');
 
 const [addon, targetDir, distDir] = process.argv.slice(2).map((arg) => path.resolve(arg));
 const packageDir = path.resolve(__dirname, '..');
 const root = path.resolve(packageDir, '..');
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxbridge-npm-'));
 
+// What the package ships from this folder as it is (package.json's `files` adds what is
+// made here: prebuilds/, native/ and the LICENSE).
+const SHIPPED = ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'README.md'];
 const copy = (from, to = from) => fs.cpSync(path.join(packageDir, from), path.join(stage, to), { recursive: true });
-for (const entry of ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib', 'README.md']) copy(entry);
+for (const entry of SHIPPED.filter((entry) => !entry.startsWith('scripts/'))) copy(entry);
 fs.mkdirSync(path.join(stage, 'scripts'));
 copy('scripts/build-addon.js');
 fs.copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
 
-const prebuilds = path.join(stage, 'prebuilds', platformTriple());
-fs.mkdirSync(prebuilds, { recursive: true });
-fs.copyFileSync(addon, path.join(prebuilds, 'ctxbridge.node'));
+const prebuilt = prebuiltAddon(stage);
+fs.mkdirSync(path.dirname(prebuilt), { recursive: true });
+fs.copyFileSync(addon, prebuilt);
 
 // native/: a crate of its own (an empty [workspace] table keeps cargo from looking for
 // the repository's), with the workspace's inherited settings written out.
@@ -60,7 +63,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'u
 if (pkg.version !== version) throw new Error(`package.json says ${pkg.version}, Cargo.toml ${version}`);
 delete pkg.devDependencies;
 delete pkg.scripts.test;
-pkg.files = ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'prebuilds/', 'native/', 'LICENSE', 'README.md'];
+pkg.files = [...SHIPPED, 'prebuilds/', 'native/', 'LICENSE'];
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 fs.mkdirSync(distDir, { recursive: true });
