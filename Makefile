@@ -1,7 +1,8 @@
 # ctxbridge: one entry point for every language.
 #   make demo          the seed scenario in each language (release builds), then one trace
 #                      across all of them, read back from Jaeger
-#   make test          every test suite (debug builds)
+#   make test          every test suite (debug builds), the conformance services, and the
+#                      cross-language end-to-end test (on the release artifacts of make dist)
 #   make bench         benchmarks beside OpenTelemetry's own implementations (release)
 #   make dist          every artifact users install, into dist/ (release builds)
 #   make test-install  installs each artifact from dist/ outside the repository, without
@@ -28,6 +29,8 @@ JAVA_CP    := bindings-java/target/test-classpath.txt
 MVN_CLASSPATH := test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
 	-Dmdep.includeScope=test
 MVN_DEBUG  := -Dcargo.profile=dev -Dcargo.dir=debug
+# The benchmarks' class path (JMH runs from the test classes).
+JMH_CP     := bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP))
 
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
@@ -108,12 +111,16 @@ $(VENV)/.requirements: bindings-python/requirements-test.txt
 
 venv: $(VENV)/.requirements
 
-## Builds the wheel (debug profile) and installs it into the virtual environment.
-python: venv
+## Builds the wheel with the given maturin profile flags and installs it into the venv.
+define install_wheel
 	rm -f $(WHEELS)/ctxbridge-*.whl
-	$(VENV)/bin/maturin build -q --profile dev -m bindings-python/Cargo.toml --out $(WHEELS) \
-		--interpreter $(PYTHON)
+	$(VENV)/bin/maturin build -q $(1) -m bindings-python/Cargo.toml --out $(WHEELS) --interpreter $(PYTHON)
 	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
+endef
+
+## The wheel (debug profile) in the virtual environment, for the tests.
+python: venv
+	$(call install_wheel,--profile dev)
 
 test-python: python
 	cd bindings-python && ../$(PYTHON) -m pytest -q
@@ -168,9 +175,7 @@ bench-rust:
 
 ## A release wheel in the virtual environment, for the demo and the benchmarks.
 python-release: venv
-	rm -f $(WHEELS)/ctxbridge-*.whl
-	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml --out $(WHEELS) --interpreter $(PYTHON)
-	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(WHEELS)/ctxbridge-*.whl
+	$(call install_wheel,--release)
 
 bench-python: python-release
 	$(PYTHON) bindings-python/benches/bench_propagation.py
@@ -185,15 +190,13 @@ bench-headers: python-release
 	$(PYTHON) bindings-python/benches/bench_header_sizes.py
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error && node bench/header-sizes.js
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
-	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
-		org.openjdk.jmh.Main -f 1 -wi 3 -w 1s -i 5 -r 1s HeaderSizeBenchmark
+	java -cp $(JMH_CP) org.openjdk.jmh.Main -f 1 -wi 3 -w 1s -i 5 -r 1s HeaderSizeBenchmark
 
 ## JMH, in one run: ctxbridge vs opentelemetry-java (JMH_FLAGS to shorten or lengthen it).
 JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 bench-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
-	java -cp bindings-java/target/classes:bindings-java/target/test-classes:$$(cat $(JAVA_CP)) \
-		org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark' 
+	java -cp $(JMH_CP) org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark'
 
 ## Miri over the core's tests (nightly with the miri and rust-src components): no undefined
 ## behaviour. tests/memory.rs (a million cycles) is left out; leaks are the counting
