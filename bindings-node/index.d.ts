@@ -36,8 +36,12 @@ export declare class CtxbridgePropagator implements TextMapPropagator {
 }
 
 /** A TraceState of members validated under W3C Trace Context Level 2. */
+/**
+ * A TraceState validated by ctxbridge's core under W3C Trace Context Level 2 and kept in
+ * canonical form. A header that is not valid W3C tracestate gives the empty tracestate.
+ */
 export declare class ValidatedTraceState implements TraceState {
-  constructor(header: string);
+  constructor(header?: string);
   get(key: string): string | undefined;
   set(key: string, value: string): ValidatedTraceState;
   unset(key: string): ValidatedTraceState;

@@ -145,6 +145,14 @@ typedef struct ctxbridge_string {
   size_t len;
 } ctxbridge_string;
 
+// One baggage entry as OpenTelemetry SDKs hold one: a key, a decoded value, and the
+// member's properties as one metadata string (`p1;p2=x`, empty for none).
+typedef struct ctxbridge_baggage_entry {
+  struct ctxbridge_str key;
+  struct ctxbridge_str value;
+  struct ctxbridge_str metadata;
+} ctxbridge_baggage_entry;
+
 // Receives warnings in warn mode: `message` is borrowed for the call only.
 typedef void (*ctxbridge_log_fn)(void *user_data, struct ctxbridge_str message);
 
@@ -221,6 +229,14 @@ enum ctxbridge_status ctxbridge_baggage_normalize(struct ctxbridge_str value,
                                                   struct ctxbridge_string *out,
                                                   enum ctxbridge_rule *rule_out);
 
+// Writes the `baggage` header for `count` entries to `*out` (free with
+// ctxbridge_string_free): values percent-encoded, 64 members and 8192 bytes at most. An
+// entry W3C Baggage cannot carry (a key or a property that is not a token) is left out,
+// as a propagator's inject does; an entry that is not UTF-8 is CTXBRIDGE_STATUS_INVALID_ARGUMENT.
+enum ctxbridge_status ctxbridge_baggage_encode(const struct ctxbridge_baggage_entry *entries,
+                                               size_t count,
+                                               struct ctxbridge_string *out);
+
 // Sends warn-mode messages to `callback` (NULL: back to standard error).
 void ctxbridge_set_log_callback(ctxbridge_log_fn callback, void *user_data);
 
@@ -291,6 +307,13 @@ enum ctxbridge_status ctxbridge_snapshot_span_context(const struct ctxbridge_sna
 enum ctxbridge_status ctxbridge_snapshot_baggage_get(const struct ctxbridge_snapshot *snapshot,
                                                      struct ctxbridge_str key,
                                                      struct ctxbridge_string *out);
+
+// The properties of baggage member `key` as one metadata string (`p1;p2=x`, empty when it
+// has none), to free with ctxbridge_string_free. CTXBRIDGE_STATUS_NOT_FOUND when there
+// is no such member.
+enum ctxbridge_status ctxbridge_snapshot_baggage_metadata_get(const struct ctxbridge_snapshot *snapshot,
+                                                              struct ctxbridge_str key,
+                                                              struct ctxbridge_string *out);
 
 // The tracestate value of `key`, as a string to free with ctxbridge_string_free.
 enum ctxbridge_status ctxbridge_snapshot_tracestate_get(const struct ctxbridge_snapshot *snapshot,

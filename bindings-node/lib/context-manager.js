@@ -16,14 +16,10 @@ const native = require('./native');
 const args = require('./args');
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];
-const LISTENERS = Symbol('ctxbridge.listeners');
 const LIVE = 0;
 const GONE = 1; // detached, or ended with an earlier attach or with its task
-// native.detach's codes (src/scope.rs).
-const IN_ORDER = 0;
-const ALREADY_ENDED = 1;
-const OUT_OF_ORDER = -1;
-const DOUBLE_DETACH = -2;
+// native.detach's codes, from the core (bridge::codes::DetachCode).
+const { IN_ORDER, ALREADY_ENDED, OUT_OF_ORDER, DOUBLE_DETACH } = native.detachCodes();
 
 /**
  * One attach: its context, what the store held below it, its Rust frame, and the task
@@ -121,6 +117,8 @@ class CtxbridgeContextManager {
     this._storage = new AsyncLocalStorage();
     // The task (runTask) the caller runs in, followed into every continuation.
     this._tasks = new AsyncLocalStorage();
+    // Emitters this manager's bind() patched: emitter -> its listeners' bound versions.
+    this._patched = new WeakMap();
   }
 
   active() {
@@ -257,16 +255,23 @@ class CtxbridgeContextManager {
     return bound;
   }
 
-  /** Listeners added to `emitter` from now on run in `context`; removal still works. */
+  /**
+   * Listeners added to `emitter` from now on run in `context`; removing them still works.
+   * An emitter is patched once per manager (each manager keeps its own record, so two
+   * managers can both bind one emitter). `once` is wrapped once: Node's `once` adds its
+   * own wrapper through `on`, which the patched `on` must pass through untouched, or
+   * `removeListener` could no longer find the listener.
+   */
   _bindEventEmitter(context, emitter) {
-    if (emitter[LISTENERS] !== undefined) return emitter;
+    if (this._patched.has(emitter)) return emitter;
     const manager = this;
-    const bound = new Map(); // event -> Map(listener -> its bound version)
-    emitter[LISTENERS] = bound;
+    const bound = new Map(); // event -> WeakMap(listener -> its bound version)
+    this._patched.set(emitter, bound);
+    let adding = false; // inside one of our add methods: a nested add is Node's own
 
     const boundVersion = (event, listener) => {
       let byListener = bound.get(event);
-      if (byListener === undefined) bound.set(event, (byListener = new Map()));
+      if (byListener === undefined) bound.set(event, (byListener = new WeakMap()));
       let version = byListener.get(listener);
       if (version === undefined) {
         version = manager._bindFunction(context, listener);
@@ -276,24 +281,33 @@ class CtxbridgeContextManager {
     };
     for (const method of ADD_METHODS) {
       const original = emitter[method];
+      if (typeof original !== 'function') continue;
       emitter[method] = function (event, listener) {
-        return original.call(this, event, boundVersion(event, listener));
+        if (adding || typeof listener !== 'function') return original.call(this, event, listener);
+        adding = true;
+        try {
+          return original.call(this, event, boundVersion(event, listener));
+        } finally {
+          adding = false;
+        }
       };
     }
     for (const method of ['removeListener', 'off']) {
       const original = emitter[method];
+      if (typeof original !== 'function') continue;
       emitter[method] = function (event, listener) {
         const version = bound.get(event)?.get(listener);
-        if (version !== undefined) bound.get(event).delete(listener);
         return original.call(this, event, version ?? listener);
       };
     }
     const removeAll = emitter.removeAllListeners;
-    emitter.removeAllListeners = function (event) {
-      if (event === undefined) bound.clear();
-      else bound.delete(event);
-      return removeAll.apply(this, arguments);
-    };
+    if (typeof removeAll === 'function') {
+      emitter.removeAllListeners = function (event) {
+        if (event === undefined) bound.clear();
+        else bound.delete(event);
+        return removeAll.apply(this, arguments);
+      };
+    }
     return emitter;
   }
 }

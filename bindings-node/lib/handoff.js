@@ -4,9 +4,9 @@
 const { ROOT_CONTEXT, context, propagation, trace } = require('./api');
 const native = require('./native');
 const args = require('./args');
-const { CtxbridgePropagator, headerValue: header, LIMITS } = require('./propagator');
+const { CtxbridgePropagator, baggageEntry, headerValue: header, LIMITS } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');
-const { ValidatedTraceState } = require('./trace-state');
+const { fromCanonical } = require('./trace-state');
 
 const propagator = new CtxbridgePropagator();
 const CARRIED = '__ctxbridge';
@@ -81,16 +81,12 @@ function resume(headers, options) {
   const found = native.resume(header(headers.traceparent, LIMITS.traceparent), header(headers.tracestate, LIMITS.tracestate), header(headers.baggage, LIMITS.baggage), enqueuedAt, maxAge, now);
   const carried = found.baggage.length === 0
     ? ROOT_CONTEXT
-    : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map(([key, value]) => [key, { value }]))));
-  const spanContext = found.traceId
-    ? {
-      traceId: found.traceId,
-      spanId: found.spanId,
-      traceFlags: found.traceFlags,
-      isRemote: true,
-      traceState: found.traceState ? new ValidatedTraceState(found.traceState) : undefined,
-    }
-    : undefined;
+    : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map((entry) => [entry.key, baggageEntry(entry)]))));
+  let spanContext;
+  if (found.traceId) {
+    spanContext = { traceId: found.traceId, spanId: found.spanId, traceFlags: found.traceFlags, isRemote: true };
+    if (found.traceState) spanContext.traceState = fromCanonical(found.traceState);
+  }
   const ctx = found.kind === 'child' ? trace.setSpanContext(carried, spanContext) : carried;
   const links = found.kind === 'root_with_link' ? [{ context: spanContext }] : [];
   return { kind: found.kind, context: ctx, links };

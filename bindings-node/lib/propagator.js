@@ -2,6 +2,7 @@
 // W3C traceparent, tracestate and baggage in one TextMapPropagator, on ctxbridge's
 // Rust codecs. Never throws on a bad header: extract returns the context it was given.
 const {
+  baggageEntryMetadataFromString,
   createContextKey,
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -10,7 +11,7 @@ const {
   trace,
 } = require('./api');
 const native = require('./native');
-const { ValidatedTraceState } = require('./trace-state');
+const { ValidatedTraceState, fromCanonical } = require('./trace-state');
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -21,11 +22,12 @@ const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRES
 // flag 0x02). The JS SDK builds a child span's flags from the sampling decision alone and
 // drops the bit; it belongs to the trace id, so inject puts it back for spans of that trace.
 const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
-const RANDOM = 0x02;
 
 // How much of each header can matter, from the core: nothing past it crosses into Rust.
-// `tracestateEncoded` is the longest tracestate the core sends (longer ones lose members).
+// `tracestateEncoded` is the longest tracestate the core sends (longer ones lose members);
+// `knownFlags` the flag bits a traceparent keeps, `randomFlag` the Level 2 random bit.
 const LIMITS = native.readLimits();
+const { knownFlags: KNOWN_FLAGS, randomFlag: RANDOM } = LIMITS;
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
 // injects the same one (inherited from the incoming request) into every call it makes.
 const OUTGOING = new WeakMap();
@@ -49,7 +51,7 @@ class CtxbridgePropagator {
     if (spanContext && isSpanContextValid(spanContext) && context.getValue(SUPPRESS_TRACING) !== true) {
       // The ids were validated as lowercase hex when they came in (or were made by the
       // SDK): writing version 00 is a concatenation, with unknown flag bits zeroed.
-      let flags = spanContext.traceFlags & 3;
+      let flags = spanContext.traceFlags & KNOWN_FLAGS;
       if (!(flags & RANDOM) && context.getValue(RANDOM_TRACE) === spanContext.traceId) flags |= RANDOM;
       setter.set(carrier, TRACEPARENT, `00-${spanContext.traceId}-${spanContext.spanId}-0${flags.toString(16)}`);
       if (spanContext.traceState) {
@@ -59,9 +61,13 @@ class CtxbridgePropagator {
     }
     const baggage = propagation.getBaggage(context);
     if (baggage) {
-      const pairs = baggage.getAllEntries().map(([key, entry]) => [key, entry.value]);
-      if (pairs.length > 0) {
-        const header = native.outgoingBaggage(pairs);
+      const entries = baggage.getAllEntries().map(([key, entry]) => [
+        key,
+        String(entry.value),
+        entry.metadata === undefined ? '' : String(entry.metadata.toString()),
+      ]);
+      if (entries.length > 0) {
+        const header = native.outgoingBaggage(entries);
         if (header) setter.set(carrier, BAGGAGE, header);
       }
     }
@@ -82,25 +88,22 @@ class CtxbridgePropagator {
           const value = single.length === 55 ? single : single.trim();
           let traceState;
           if (!oneString) traceState = tracestateOf(tracestate);
-          else if (checked >> 8 === 1) traceState = new ValidatedTraceState(tracestate);
-          else if (checked >> 8 === 2) traceState = new ValidatedTraceState(native.canonicalTracestate(tracestate));
+          else if (checked >> 8 === 1) traceState = fromCanonical(tracestate);
+          else if (checked >> 8 === 2) traceState = fromCanonical(native.canonicalTracestate(tracestate));
           const traceId = value.substr(3, 32);
-          context = trace.setSpanContext(context, {
-            traceId,
-            spanId: value.substr(36, 16),
-            traceFlags: checked & 0xff,
-            isRemote: true,
-            traceState,
-          });
+          const spanContext = { traceId, spanId: value.substr(36, 16), traceFlags: checked & 0xff, isRemote: true };
+          // As OpenTelemetry JS's propagator: no traceState key at all when there is none.
+          if (traceState !== undefined) spanContext.traceState = traceState;
+          context = trace.setSpanContext(context, spanContext);
           if (checked & RANDOM) context = context.setValue(RANDOM_TRACE, traceId);
         }
       }
       const baggage = headerValue(getter.get(carrier, BAGGAGE), LIMITS.baggage);
       if (baggage !== undefined) {
-        const pairs = native.extractBaggage(Array.isArray(baggage) ? baggage : [baggage]);
-        if (pairs.length > 0) {
+        const entries = native.extractBaggageEntries(baggage);
+        if (entries.length > 0) {
           let current = propagation.getBaggage(context) || propagation.createBaggage();
-          for (const { key, value } of pairs) current = current.setEntry(key, { value });
+          for (const entry of entries) current = current.setEntry(entry.key, baggageEntry(entry));
           context = propagation.setBaggage(context, current);
         }
       }
@@ -115,14 +118,19 @@ class CtxbridgePropagator {
   }
 }
 
+/** A BaggageEntry as OpenTelemetry JS keeps one: the properties as its metadata. */
+function baggageEntry({ value, metadata }) {
+  return metadata === '' ? { value } : { value, metadata: baggageEntryMetadataFromString(metadata) };
+}
+
 /** The TraceState to keep for received tracestate values, or undefined. */
 function tracestateOf(values) {
   if (values === undefined || (Array.isArray(values) && values.length === 0)) return undefined;
   switch (native.checkTracestate(values)) {
     case 1:
-      return new ValidatedTraceState(typeof values === 'string' ? values : values[0]);
+      return fromCanonical(typeof values === 'string' ? values : values[0]);
     case 2:
-      return new ValidatedTraceState(native.canonicalTracestate(values));
+      return fromCanonical(native.canonicalTracestate(values));
     default:
       return undefined;
   }
@@ -145,4 +153,4 @@ function headerValue(value, limit = Infinity) {
   return undefined;
 }
 
-module.exports = { CtxbridgePropagator, headerValue, LIMITS };
+module.exports = { CtxbridgePropagator, baggageEntry, headerValue, LIMITS };

@@ -5,9 +5,14 @@
 const native = require('./native');
 
 class ValidatedTraceState {
-  /** @param {string} header a canonical tracestate header (see native.checkTracestate) */
-  constructor(header) {
-    this._header = header;
+  /**
+   * Parses and validates a tracestate header in the core: members are kept in canonical
+   * form, and a header that is not valid W3C tracestate (a bad member, more than 32
+   * members, a CR or LF) gives the empty tracestate, as a received one would.
+   * @param {string} [header]
+   */
+  constructor(header = '') {
+    this._header = typeof header === 'string' && header !== '' ? native.canonicalTracestate(header) : '';
     this._members = undefined;
   }
 
@@ -26,26 +31,38 @@ class ValidatedTraceState {
   /** Moves `key` to the front with `value`; an invalid key or value leaves it unchanged. */
   set(key, value) {
     try {
-      return ValidatedTraceState.fromPairs(native.tracestateSet(this._pairs(), key, value));
+      return fromPairs(native.tracestateSet(this._pairs(), key, value));
     } catch {
       return this;
     }
   }
 
   unset(key) {
-    return ValidatedTraceState.fromPairs(native.tracestateDelete(this._pairs(), key));
+    return fromPairs(native.tracestateDelete(this._pairs(), key));
   }
 
-  /** The header as received (canonical), not truncated. */
+  /** The canonical header, not truncated (inject keeps it to 512 characters). */
   serialize() {
     return this._header;
   }
 
+  /** A tracestate of `[key, value]` pairs, in order, validated as a header would be. */
   static fromPairs(pairs) {
-    const state = new ValidatedTraceState(pairs.map(([k, v]) => `${k}=${v}`).join(','));
-    state._members = pairs;
-    return state;
+    return new ValidatedTraceState(pairs.map(([k, v]) => `${k}=${v}`).join(','));
   }
 }
 
-module.exports = { ValidatedTraceState };
+/** A ValidatedTraceState of a header the core has already found canonical. */
+function fromCanonical(header, members) {
+  const state = Object.create(ValidatedTraceState.prototype);
+  state._header = header;
+  state._members = members;
+  return state;
+}
+
+/** A ValidatedTraceState of `[key, value]` pairs the core produced. */
+function fromPairs(pairs) {
+  return fromCanonical(pairs.map(([k, v]) => `${k}=${v}`).join(','), pairs);
+}
+
+module.exports = { ValidatedTraceState, fromCanonical };

@@ -4,8 +4,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ctxbridge_core::bridge::{
+    self, codes::ResumeKind, limits::Limit, trace, trace::TracestateVerdict,
+};
 use ctxbridge_core::queue::{resume_at, Parent};
-use ctxbridge_core::{tracestate, Baggage, TraceState};
+use ctxbridge_core::{Baggage, TraceState};
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 
@@ -23,42 +26,20 @@ fn strs(value: &Either<String, Vec<String>>) -> Vec<&str> {
     }
 }
 
-/// Checks a traceparent, and the tracestate that came with it when it is one string,
-/// in one call that builds no strings: `-1` when the traceparent is invalid, otherwise
-/// `flags + 256 * tracestate`, where `tracestate` is what `checkTracestate` would say of
-/// it (0 when absent). JavaScript slices the ids out of its own string.
+/// Checks a traceparent, and the tracestate that came with it when it is one string, in
+/// one call that builds no strings: the core's packed verdict
+/// ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: `flags | tracestate << 8`, or
+/// -1 when the traceparent is invalid). JavaScript slices the ids out of its own string.
 #[napi]
 pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
-    match ctxbridge_core::parse_traceparent(&traceparent) {
-        Ok(parsed) => {
-            let state = match tracestate.as_deref() {
-                None | Some("") => 0,
-                Some(single) if tracestate::is_canonical(single) => 1,
-                Some(single) => match TraceState::parse(single) {
-                    Ok(state) if !state.is_empty() => 2,
-                    _ => 0,
-                },
-            };
-            i32::from(parsed.flags.0) + 256 * state
-        }
-        Err(_) => -1,
-    }
+    trace::check_packed(&traceparent, tracestate.as_deref())
 }
 
-/// Tracestate values (combined in order): `1` when the single value is already
-/// canonical (use it as it is), `0` when the tracestate is empty or invalid (drop it),
-/// `2` otherwise (call `canonicalTracestate` for the string to keep).
+/// The core's verdict on tracestate values (combined in order): 0 drop, 1 keep the single
+/// value as it is, 2 keep `canonicalTracestate` of them.
 #[napi]
 pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
-    let values = strs(&values);
-    match values.as_slice() {
-        [""] => 0,
-        [single] if tracestate::is_canonical(single) => 1,
-        _ => match TraceState::parse_headers(values.iter().copied()) {
-            Ok(state) if !state.is_empty() => 2,
-            _ => 0,
-        },
-    }
+    TracestateVerdict::of_headers(strs(&values)).code()
 }
 
 /// The canonical form of tracestate values (combined in order); "" when invalid.
@@ -67,41 +48,55 @@ pub fn canonical_tracestate(values: Either<String, Vec<String>>) -> String {
     TraceState::from_headers(strs(&values)).canonical()
 }
 
-/// The tracestate header to send for a serialized tracestate: itself when already
-/// canonical and short enough, else re-encoded (truncated to 512 characters); "" when
-/// it is not valid W3C tracestate.
+/// The tracestate header to send for a serialized tracestate ("" when it is not W3C
+/// tracestate, so no CR/LF or other junk reaches a carrier).
 #[napi]
 pub fn outgoing_tracestate(serialized: String) -> String {
-    if tracestate::is_canonical(&serialized) {
-        return serialized;
-    }
-    TraceState::parse(&serialized)
-        .map(|s| s.header())
-        .unwrap_or_default()
+    trace::outgoing_tracestate(&serialized)
 }
 
-/// The baggage header for `[key, value]` pairs; members W3C cannot carry are skipped.
+/// A baggage entry as OpenTelemetry JS keeps it: the decoded value and the properties as
+/// its metadata string (`p1;p2=x`, `""` when none).
+#[napi(object)]
+pub struct BaggageEntry {
+    pub key: String,
+    pub value: String,
+    pub metadata: String,
+}
+
+/// The entries of baggage header values (combined, malformed members dropped).
 #[napi]
-pub fn outgoing_baggage(pairs: Vec<Vec<String>>) -> String {
-    let mut baggage = Baggage::default();
-    for pair in &pairs {
-        if let [key, value] = pair.as_slice() {
-            let _ = baggage.insert(key, value);
-        }
-    }
-    baggage.header()
+pub fn extract_baggage_entries(values: Either<String, Vec<String>>) -> Vec<BaggageEntry> {
+    let baggage = Baggage::from_headers(strs(&values));
+    bridge::baggage::entries(&baggage)
+        .map(|(key, value, metadata)| BaggageEntry {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            metadata,
+        })
+        .collect()
+}
+
+/// The baggage header for `[key, value, metadata]` entries; members W3C cannot carry are
+/// left out.
+#[napi]
+pub fn outgoing_baggage(entries: Vec<Vec<String>>) -> String {
+    bridge::baggage::header_of(entries.iter().map(|entry| {
+        let field = |i: usize| entry.get(i).map(String::as_str).unwrap_or("");
+        (field(0), field(1), field(2))
+    }))
 }
 
 /// The queue decision of DESIGN section 5.
 #[napi(object)]
 pub struct Resumed {
-    /// "child", "root_with_link" or "root".
+    /// "child", "root_with_link" or "root" (the core's [`ResumeKind`] ids).
     pub kind: String,
     pub trace_id: Option<String>,
     pub span_id: Option<String>,
     pub trace_flags: u32,
     pub trace_state: String,
-    pub baggage: Vec<Vec<String>>,
+    pub baggage: Vec<BaggageEntry>,
 }
 
 /// Decides how a consumer resumes a message's trace: a child while younger than
@@ -131,18 +126,20 @@ pub fn resume(
         Duration::from_secs_f64(max_age_ms.max(0.0) / 1000.0),
         now_ms.map(at).unwrap_or_else(SystemTime::now),
     );
-    let baggage = decision
-        .baggage
-        .iter()
-        .map(|m| vec![m.key.clone(), m.value.clone()])
+    let baggage = bridge::baggage::entries(&decision.baggage)
+        .map(|(key, value, metadata)| BaggageEntry {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            metadata,
+        })
         .collect();
-    let (kind, span_context) = match decision.parent {
-        Parent::ChildOf(sc) => ("child", Some(sc)),
-        Parent::RootWithLink(sc) => ("root_with_link", Some(sc)),
-        Parent::Root => ("root", None),
+    let kind = ResumeKind::of(&decision.parent);
+    let span_context = match decision.parent {
+        Parent::ChildOf(sc) | Parent::RootWithLink(sc) => Some(sc),
+        Parent::Root => None,
     };
     Resumed {
-        kind: kind.to_owned(),
+        kind: kind.id().to_owned(),
         trace_id: span_context.as_ref().map(|sc| sc.trace_id.to_hex()),
         span_id: span_context.as_ref().map(|sc| sc.span_id.to_hex()),
         trace_flags: span_context.as_ref().map_or(0, |sc| u32::from(sc.flags.0)),
@@ -154,24 +151,30 @@ pub fn resume(
     }
 }
 
-/// How many bytes of each header value decide it (see the core's `MAX_READ`s), and the
-/// longest tracestate header sent.
+/// How many bytes of each header value decide it (see the core's `MAX_READ`s), the
+/// longest tracestate header sent, and the flag bits a traceparent keeps.
 #[napi(object)]
 pub struct ReadLimits {
     pub traceparent: u32,
     pub tracestate: u32,
     pub baggage: u32,
     pub tracestate_encoded: u32,
+    pub known_flags: u32,
+    pub random_flag: u32,
 }
 
-/// The core's read limits, so that JavaScript hands over no more of a header than can
-/// matter: a 16 MB header then costs what a 16 kB one does (N-API copies strings).
+/// The core's limits ([`Limit`]), so that JavaScript hands over no more of a header than
+/// can matter (a 16 MB header then costs what a 16 kB one does: N-API copies strings) and
+/// keeps no copy of them.
 #[napi]
 pub fn read_limits() -> ReadLimits {
+    let value = |limit: Limit| u32::try_from(limit.value()).unwrap_or(u32::MAX);
     ReadLimits {
-        traceparent: ctxbridge_core::traceparent::MAX_READ as u32,
-        tracestate: ctxbridge_core::tracestate::MAX_READ as u32,
-        baggage: ctxbridge_core::baggage::MAX_READ as u32,
-        tracestate_encoded: ctxbridge_core::tracestate::MAX_ENCODED_LEN as u32,
+        traceparent: value(Limit::TraceparentRead),
+        tracestate: value(Limit::TracestateRead),
+        baggage: value(Limit::BaggageRead),
+        tracestate_encoded: value(Limit::TracestateSent),
+        known_flags: value(Limit::KnownFlags),
+        random_flag: value(Limit::RandomFlag),
     }
 }

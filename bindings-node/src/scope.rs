@@ -10,6 +10,9 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
+use ctxbridge_core::bridge::codes::DetachCode;
 use ctxbridge_core::scope::{self, Frame, Misuse, Slot};
 use napi::bindgen_prelude::External;
 use napi_derive::napi;
@@ -17,15 +20,15 @@ use napi_derive::napi;
 /// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
 pub type FrameHandle = External<Arc<Frame<()>>>;
 
-/// What a detach did, as one number for the JavaScript side to mirror. After
-/// `IN_ORDER` and `OUT_OF_ORDER` what the store held before the attach is current again
-/// (out of order, the live frames above it ended too); the other codes changed nothing.
-/// Misuse codes are negative and already counted.
-pub const IN_ORDER: i32 = 0;
-pub const ALREADY_ENDED: i32 = 1;
-pub const OUT_OF_ORDER: i32 = -1;
-pub const DOUBLE_DETACH: i32 = -2;
-pub const WRONG_SCOPE: i32 = -3;
+/// The core's detach codes by name (`IN_ORDER: 0`, …), read once when the module loads so
+/// JavaScript mirrors what the rules decided without a table of its own.
+#[napi]
+pub fn detach_codes() -> HashMap<String, i32> {
+    DetachCode::ALL
+        .into_iter()
+        .map(|code| (code.name().to_owned(), code.code()))
+        .collect()
+}
 
 /// The slot as one call sees it: the top frame JavaScript passed in, and the frame
 /// the rules set as the new top.
@@ -76,18 +79,15 @@ pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
 }
 
 /// Detaches `frame` where `head` is the top of the caller's store. Returns one of the
-/// codes above (0 in order, 1 already ended, -1 out of order, -2 double detach, -3
-/// wrong scope).
+/// core's [`DetachCode`]s (see [`detach_codes`]).
 #[napi]
 pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i32 {
     let slot = slot(head, 0);
-    match scope::detach(&slot, &scope::Token::from_frame(Arc::clone(frame))) {
-        Ok(scope::Detached::InOrder) => IN_ORDER,
-        Ok(scope::Detached::AlreadyEnded) => ALREADY_ENDED,
-        Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
-        Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
-        Err(_) => WRONG_SCOPE,
-    }
+    DetachCode::of(scope::detach(
+        &slot,
+        &scope::Token::from_frame(Arc::clone(frame)),
+    ))
+    .code()
 }
 
 /// Ends a task (DESIGN rule 6) whose wrapper attached `own`: detaches `own` (once, however
@@ -104,17 +104,11 @@ pub fn exit_task(head: Option<&FrameHandle>, own: &FrameHandle) -> u32 {
 /// already warned about), the message to log through `diag` (warn), or throws (strict).
 #[napi]
 pub fn judge(misuse: String, site: String) -> napi::Result<Option<String>> {
-    let misuse = match misuse.as_str() {
-        "out_of_order" => Misuse::OutOfOrder,
-        "double_detach" => Misuse::DoubleDetach,
-        "wrong_scope" => Misuse::WrongScope,
-        "leaked" => Misuse::Leaked,
-        other => {
-            return Err(napi::Error::new(
-                napi::Status::InvalidArg,
-                format!("unknown misuse {other:?}"),
-            ))
-        }
+    let Some(misuse) = Misuse::from_id(&misuse) else {
+        return Err(napi::Error::new(
+            napi::Status::InvalidArg,
+            format!("unknown misuse {misuse:?}"),
+        ));
     };
     let mut message = None;
     scope::report_with(misuse, &site, |error| message = Some(error.to_string()))

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { EventEmitter } = require('node:events');
-const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
+const { context, createContextKey, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 
 const { CtxbridgeContextManager, CtxbridgePropagator } = require('..');
@@ -118,4 +118,39 @@ test('disable() stops propagation through the storage', () => {
   local.with(ROOT_CONTEXT.setValue(key, 1), () => assert.equal(local.active().getValue(key), 1));
   local.disable();
   assert.equal(local.active(), ROOT_CONTEXT);
+});
+
+test('bind(emitter): a once() listener is wrapped once, runs in the context, and removeListener/off remove it', () => {
+  const label = createContextKey('label');
+  const ctx = ROOT_CONTEXT.setValue(label, 'bound');
+  for (const remove of ['removeListener', 'off']) {
+    const emitter = manager.bind(ctx, new EventEmitter());
+    const seen = [];
+    const listener = () => seen.push(context.active().getValue(label));
+    emitter.once('tick', listener);
+    assert.equal(emitter.listenerCount('tick'), 1);
+    emitter[remove]('tick', listener);
+    assert.equal(emitter.listenerCount('tick'), 0, `${remove} removes a once() listener`);
+    emitter.emit('tick');
+    assert.deepEqual(seen, []);
+    emitter.prependOnceListener('tick', listener);
+    emitter.emit('tick');
+    emitter.emit('tick');
+    assert.deepEqual(seen, ['bound'], 'a once() listener runs once, in the bound context');
+  }
+});
+
+test('bind(emitter) by a second manager binds too: each manager keeps its own record', () => {
+  const label = createContextKey('label');
+  const other = new CtxbridgeContextManager();
+  const emitter = new EventEmitter();
+  manager.bind(ROOT_CONTEXT.setValue(label, 'first'), emitter);
+  other.bind(ROOT_CONTEXT.setValue(label, 'second'), emitter);
+  const seen = [];
+  const listener = () => seen.push(other.active().getValue(label));
+  emitter.on('tick', listener);
+  emitter.emit('tick');
+  assert.deepEqual(seen, ['second'], "the second manager's bind applies");
+  emitter.removeListener('tick', listener);
+  assert.equal(emitter.listenerCount('tick'), 0);
 });

@@ -4,12 +4,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ctxbridge_core::bridge::{self, codes::ResumeKind, limits::Limit};
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{Baggage, SpanContext, TraceState};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::codecs::{member_to_py, PyMember};
+/// A baggage entry for Python: (key, decoded value, properties as metadata `p1;p2=x`).
+type PyEntry = (String, String, String);
 
 /// A span context for Python: (trace_id, span_id, flags, [(key, value)] tracestate).
 type PySpanContext = (u128, u64, u8, Vec<(String, String)>);
@@ -76,7 +78,8 @@ fn baggage_from(values: &[Bound<'_, PyString>]) -> Baggage {
     Baggage::from_headers(values.iter().filter_map(|s| s.to_str().ok()))
 }
 
-/// Extracts (span context or None, [(key, value)] baggage) from the three header values.
+/// Extracts (span context or None, [(key, value, metadata)] baggage) from the three header
+/// values.
 /// The span context's tracestate is its canonical header. Never raises on bad values.
 #[pyfunction]
 #[pyo3(signature = (traceparent, tracestate=None, baggage=None))]
@@ -85,7 +88,7 @@ fn extract<'py>(
     traceparent: Option<&Bound<'py, PyAny>>,
     tracestate: Option<&Bound<'py, PyAny>>,
     baggage: Option<&Bound<'py, PyAny>>,
-) -> (Option<PyExtracted<'py>>, Vec<(String, String)>) {
+) -> (Option<PyExtracted<'py>>, Vec<PyEntry>) {
     let traceparent = header_values(traceparent);
     let tracestate = header_values(tracestate);
     // The usual case: one tracestate header already in canonical form. Hand the
@@ -106,10 +109,7 @@ fn extract<'py>(
     };
     let baggage = match baggage {
         None => Vec::new(),
-        Some(_) => baggage_from(&header_values(baggage))
-            .iter()
-            .map(|m| (m.key.clone(), m.value.clone()))
-            .collect(),
+        Some(_) => entries_of(&baggage_from(&header_values(baggage))),
     };
     let extracted = span_context.map(|sc| {
         let state = canonical.unwrap_or_else(|| PyString::new(py, &sc.trace_state.canonical()));
@@ -123,18 +123,26 @@ fn extract<'py>(
     (extracted, baggage)
 }
 
-/// The baggage header for (key, value) pairs; members W3C cannot carry are skipped.
-#[pyfunction]
-fn inject_baggage(members: Vec<(String, String)>) -> String {
-    let mut baggage = Baggage::default();
-    for (key, value) in members {
-        let _ = baggage.insert(&key, &value);
-    }
-    baggage.header()
+fn entries_of(baggage: &Baggage) -> Vec<PyEntry> {
+    bridge::baggage::entries(baggage)
+        .map(|(key, value, metadata)| (key.to_owned(), value.to_owned(), metadata))
+        .collect()
 }
 
-/// The queue decision of DESIGN section 5: ("child" | "root_with_link" | "root",
-/// span context or None, baggage members). Times are seconds since the epoch.
+/// The baggage header for (key, value, metadata) entries; members W3C cannot carry are
+/// left out.
+#[pyfunction]
+fn inject_baggage(entries: Vec<PyEntry>) -> String {
+    bridge::baggage::header_of(
+        entries
+            .iter()
+            .map(|(k, v, m)| (k.as_str(), v.as_str(), m.as_str())),
+    )
+}
+
+/// The queue decision of DESIGN section 5: (the core's resume kind id, "child" |
+/// "root_with_link" | "root"; span context or None; baggage entries). Times are seconds
+/// since the epoch.
 #[pyfunction]
 #[pyo3(signature = (traceparent, tracestate, baggage, enqueued_at, max_age, now=None))]
 fn resume(
@@ -144,7 +152,7 @@ fn resume(
     enqueued_at: f64,
     max_age: f64,
     now: Option<f64>,
-) -> (&'static str, Option<PySpanContext>, Vec<PyMember>) {
+) -> (&'static str, Option<PySpanContext>, Vec<PyEntry>) {
     let at = |seconds: f64| UNIX_EPOCH + Duration::from_secs_f64(seconds.max(0.0));
     let (tp, ts, bg) = (
         header_values(traceparent),
@@ -171,15 +179,36 @@ fn resume(
         Duration::from_secs_f64(max_age.max(0.0)),
         now.map(at).unwrap_or_else(SystemTime::now),
     );
-    let members = decision.baggage.iter().map(member_to_py).collect();
-    match &decision.parent {
-        Parent::ChildOf(sc) => ("child", Some(to_py(sc)), members),
-        Parent::RootWithLink(sc) => ("root_with_link", Some(to_py(sc)), members),
-        Parent::Root => ("root", None, members),
-    }
+    let span_context = match &decision.parent {
+        Parent::ChildOf(sc) | Parent::RootWithLink(sc) => Some(to_py(sc)),
+        Parent::Root => None,
+    };
+    (
+        ResumeKind::of(&decision.parent).id(),
+        span_context,
+        entries_of(&decision.baggage),
+    )
+}
+
+/// The canonical tracestate of (key, value) members, in order, as OpenTelemetry's builders
+/// build one: members W3C cannot carry are left out, each checked alone.
+#[pyfunction]
+fn tracestate_of_members(members: Vec<(String, String)>) -> String {
+    bridge::trace::from_members(members.iter().map(|(k, v)| (k.as_str(), v.as_str()))).canonical()
+}
+
+/// The tracestate header to send for (key, value) members of any TraceState: members W3C
+/// cannot carry left out, at most 512 characters.
+#[pyfunction]
+fn outgoing_tracestate(members: Vec<(String, String)>) -> String {
+    bridge::trace::outgoing_of_members(members.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("TRACESTATE_SENT", Limit::TracestateSent.value())?;
+    m.add("KNOWN_FLAGS", Limit::KnownFlags.value())?;
+    m.add_function(wrap_pyfunction!(tracestate_of_members, m)?)?;
+    m.add_function(wrap_pyfunction!(outgoing_tracestate, m)?)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(inject_baggage, m)?)?;
     m.add_function(wrap_pyfunction!(resume, m)?)?;

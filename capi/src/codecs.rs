@@ -2,6 +2,7 @@
 
 use std::ffi::c_char;
 
+use ctxbridge_core::bridge;
 use ctxbridge_core::traceparent::TRACEPARENT_LEN;
 use ctxbridge_core::{
     format_traceparent, parse_traceparent, Baggage, SpanId, TraceFlags, TraceId, TraceState,
@@ -163,15 +164,61 @@ pub extern "C" fn ctxbridge_baggage_normalize(
     })
 }
 
+/// One baggage entry as OpenTelemetry SDKs hold one: a key, a decoded value, and the
+/// member's properties as one metadata string (`p1;p2=x`, empty for none).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ctxbridge_baggage_entry {
+    pub key: ctxbridge_str,
+    pub value: ctxbridge_str,
+    pub metadata: ctxbridge_str,
+}
+
+/// Writes the `baggage` header for `count` entries to `*out` (free with
+/// ctxbridge_string_free): values percent-encoded, 64 members and 8192 bytes at most. An
+/// entry W3C Baggage cannot carry (a key or a property that is not a token) is left out,
+/// as a propagator's inject does; an entry that is not UTF-8 is CTXBRIDGE_STATUS_INVALID_ARGUMENT.
+#[no_mangle]
+pub extern "C" fn ctxbridge_baggage_encode(
+    entries: *const ctxbridge_baggage_entry,
+    count: usize,
+    out: *mut ctxbridge_string,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let Some(entries) = borrow_slice(entries, count) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let texts: Option<Vec<(&str, &str, &str)>> = entries
+            .iter()
+            .map(|e| Some((e.key.as_str()?, e.value.as_str()?, e.metadata.as_str()?)))
+            .collect();
+        let Some(texts) = texts else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        give_string(out, bridge::baggage::header_of(texts));
+        ctxbridge_status::Ok
+    })
+}
+
 /// Borrows `count` C strings as text; `None` if any is not UTF-8 or the array is NULL.
 fn borrow_strs<'a>(values: *const ctxbridge_str, count: usize) -> Option<Vec<&'a str>> {
-    if values.is_null() {
-        return (count == 0).then(Vec::new);
+    borrow_slice(values, count)?
+        .iter()
+        .map(|v| v.as_str())
+        .collect()
+}
+
+/// Borrows a C array of `count` items; `None` when it is NULL with a count, or too large.
+fn borrow_slice<'a, T>(items: *const T, count: usize) -> Option<&'a [T]> {
+    if items.is_null() {
+        return (count == 0).then_some(&[]);
     }
-    if count > isize::MAX as usize / std::mem::size_of::<ctxbridge_str>() {
+    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return None;
     }
-    // SAFETY: the caller guarantees `count` readable entries at `values` for the call.
-    let values = unsafe { std::slice::from_raw_parts(values, count) };
-    values.iter().map(|v| v.as_str()).collect()
+    // SAFETY: the caller guarantees `count` readable items at `items` for the call.
+    Some(unsafe { std::slice::from_raw_parts(items, count) })
 }

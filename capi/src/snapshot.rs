@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use ctxbridge_core::bridge;
 use ctxbridge_core::{Baggage, Snapshot, SpanContext, SpanId, TraceFlags, TraceId, TraceState};
 
 use crate::codecs::ctxbridge_span_context;
@@ -153,6 +154,30 @@ pub extern "C" fn ctxbridge_snapshot_baggage_get(
             return ctxbridge_status::InvalidArgument;
         }
         give_found(out, snapshot.baggage().get(key))
+    })
+}
+
+/// The properties of baggage member `key` as one metadata string (`p1;p2=x`, empty when it
+/// has none), to free with ctxbridge_string_free. CTXBRIDGE_STATUS_NOT_FOUND when there
+/// is no such member.
+#[no_mangle]
+pub extern "C" fn ctxbridge_snapshot_baggage_metadata_get(
+    snapshot: *const ctxbridge_snapshot,
+    key: ctxbridge_str,
+    out: *mut ctxbridge_string,
+) -> ctxbridge_status {
+    ffi_guard(|| {
+        let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let metadata = snapshot
+            .baggage()
+            .member(key)
+            .map(bridge::baggage::metadata_of);
+        give_found(out, metadata.as_deref())
     })
 }
 

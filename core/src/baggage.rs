@@ -331,11 +331,19 @@ fn hex_value(byte: u8) -> Option<u8> {
     (byte as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Percent-encodes `%` and every byte that is not a baggage-octet.
+/// Whether a value byte is written as it is. Every other byte is percent-encoded: `%`
+/// and whatever is not a baggage-octet, as W3C asks, and `+`, which is a baggage-octet
+/// but which decoders built on form encoding read as a space (OpenTelemetry Python's
+/// `unquote_plus`, `java.net.URLDecoder`): a value `a+b` must reach them as `a+b`.
+fn is_written_as_is(byte: u8) -> bool {
+    is_baggage_octet(byte) && byte != b'%' && byte != b'+'
+}
+
+/// Percent-encodes every byte [`is_written_as_is`] does not keep.
 fn percent_encode(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
-        if is_baggage_octet(byte) && byte != b'%' {
+        if is_written_as_is(byte) {
             out.push(byte as char);
         } else {
             out.push('%');

@@ -5,10 +5,12 @@
 //! - [`scope`]: the capture → attach → detach token rules, generic over value and slot.
 //! - [`handoff`]: those rules for Rust threads, with [`Snapshot`] as the current value.
 //! - [`queue`]: resuming a trace from a queued message.
+//! - [`bridge`]: what a binding does per call, as numbers and strings for its boundary.
 //! - `otel` (feature): conversions to and from `opentelemetry::Context`.
 
 pub mod baggage;
 mod bounded;
+pub mod bridge;
 pub mod carrier;
 mod error;
 pub mod handoff;

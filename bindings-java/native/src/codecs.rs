@@ -3,8 +3,8 @@
 //! verdict) or one packed `byte[]`. Explicit parses throw `IllegalArgumentException`
 //! whose message starts with the rule id.
 
-use ctxbridge_core::baggage::Property;
-use ctxbridge_core::{tracestate, Baggage, TraceState};
+use ctxbridge_core::bridge::{self, limits::Limit, trace, trace::CheckedTrace};
+use ctxbridge_core::{Baggage, TraceState};
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jint};
@@ -33,22 +33,19 @@ pub(crate) fn reply<'local>(
     }
 }
 
-/// How many bytes of a header value decide it (0 traceparent, 1 tracestate, 2 baggage;
-/// the core's `MAX_READ`s), so that Java copies no more of a header than can matter.
+/// One of the codecs' numbers by the core's code ([`Limit`]: 0–2 how many bytes of a
+/// traceparent, tracestate and baggage value decide it, 3 the longest tracestate sent, 4 the
+/// flag bits kept), so Java keeps no copy of them; 0 for an unknown code.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_readLimit(
     _env: EnvUnowned<'_>,
     _class: JClass<'_>,
-    header: jint,
+    code: jint,
 ) -> jint {
     catch(0, || {
-        let limit = match header {
-            0 => ctxbridge_core::traceparent::MAX_READ,
-            1 => tracestate::MAX_READ,
-            2 => ctxbridge_core::baggage::MAX_READ,
-            _ => return 0,
-        };
-        jint::try_from(limit).unwrap_or(jint::MAX)
+        Limit::from_code(code).map_or(0, |limit| {
+            jint::try_from(limit.value()).unwrap_or(jint::MAX)
+        })
     })
 }
 
@@ -73,12 +70,14 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local
     .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// A traceparent and the tracestate that came with it, in one call and no strings:
-/// -1 when the traceparent is invalid, else `flags | verdict << 8` with the verdict of
-/// [`tracestate_verdict`] (0 when `tracestate` is null).
+/// A traceparent and the tracestate that came with it, in one call and no strings: the
+/// core's packed verdict ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: -1 when
+/// the traceparent is invalid, else `flags | verdict << 8`; verdict 0 when `tracestate`
+/// is null).
 ///
-/// The propagator calls this on every extract, so it skips `with_env` (whose attach
-/// bookkeeping costs more than the parse) and copies the bytes with one raw JNI call each.
+/// The propagator calls this on every extract without a tracestate, so it skips
+/// `with_env` (whose attach bookkeeping costs more than the parse) and copies the bytes
+/// with one raw JNI call each.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
     env: *mut jni::sys::JNIEnv,
@@ -88,35 +87,53 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
     tracestate: jni::sys::jbyteArray,
     tracestate_len: jint,
 ) -> jint {
-    catch(-1, || {
-        let flags = bytes::with_raw_text(env, traceparent, traceparent_len, |text| {
-            ctxbridge_core::parse_traceparent(text)
-                .ok()
-                .map(|parsed| jint::from(parsed.flags.0))
+    catch(CheckedTrace::INVALID, || {
+        let checked = bytes::with_raw_text(env, traceparent, traceparent_len, |parent| {
+            if tracestate.is_null() {
+                return Some(trace::check_packed(parent, None));
+            }
+            bytes::with_raw_text(env, tracestate, tracestate_len, |state| {
+                trace::check_packed(parent, Some(state))
+            })
         });
-        let Some(Some(flags)) = flags else {
-            return -1;
-        };
-        if tracestate.is_null() {
-            return flags;
-        }
-        match bytes::with_raw_text(env, tracestate, tracestate_len, tracestate_verdict) {
-            Some(verdict) => flags | verdict << 8,
-            None => -1,
-        }
+        checked.flatten().unwrap_or(CheckedTrace::INVALID)
     })
 }
 
-/// 1 when a tracestate is already canonical, 0 when empty or invalid, 2 otherwise.
-fn tracestate_verdict(text: &str) -> jint {
-    match text {
-        "" => 0,
-        text if tracestate::is_canonical(text) => 1,
-        text => match TraceState::parse(text) {
-            Ok(state) if !state.is_empty() => 2,
-            _ => 0,
-        },
-    }
+/// A traceparent and its tracestate in one call, for an extract that has a tracestate:
+/// null when the traceparent is invalid, else packed fields — the flags (two hex digits),
+/// the canonical tracestate (`""` when absent or invalid), then `key, value` per member —
+/// so Java builds OpenTelemetry's own `TraceState` without a second crossing.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_extractTrace<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    traceparent: JByteArray<'local>,
+    traceparent_len: jint,
+    tracestate: JByteArray<'local>,
+    tracestate_len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let flags = with_text(env, &traceparent, traceparent_len, |parent| {
+            trace::check(parent, None).map(|checked| checked.flags)
+        })?;
+        let Some(flags) = flags else {
+            return Ok(JByteArray::default());
+        };
+        let packed = with_text(env, &tracestate, tracestate_len, |state| {
+            let state = TraceState::from_headers([state]);
+            let mut out = FieldWriter::default();
+            out.push(&format!("{:02x}", flags.0));
+            out.push(&state.canonical());
+            for (key, value) in state.iter() {
+                out.push(key);
+                out.push(value);
+            }
+            out.into_bytes()
+        })?;
+        bytes::to_java(env, &packed)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The canonical form of tracestate values joined by `,`; empty when invalid.
@@ -136,7 +153,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalTracestate<'lo
     .resolve::<ThrowRuntimeExAndDefault>()
 }
 
-/// The header to send for a canonical tracestate: at most 512 characters.
+/// The header to send for a tracestate: at most 512 characters; empty when it is not W3C
+/// tracestate ([`trace::outgoing_tracestate`]).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local>(
     mut env: EnvUnowned<'local>,
@@ -145,10 +163,26 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local
     len: jint,
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let header = with_text(env, &value, len, |text| {
-            TraceState::parse(text)
-                .map(|s| s.header())
-                .unwrap_or_default()
+        let header = with_text(env, &value, len, trace::outgoing_tracestate)?;
+        bytes::to_java(env, header.as_bytes())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// The tracestate header to send for packed `key, value` members of any `TraceState`, in
+/// one call ([`trace::outgoing_of_members`]): members W3C cannot carry left out, at most
+/// 512 characters.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeaderOf<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let header = with_bytes(env, &packed, len, |packed| {
+            let fields = fields::read(packed).unwrap_or_default();
+            trace::outgoing_of_members(fields.chunks_exact(2).map(|m| (m[0], m[1])))
         })?;
         bytes::to_java(env, header.as_bytes())
     })
@@ -246,12 +280,9 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggage<'local>(
 
 /// Baggage as packed `key, value, metadata` fields.
 pub(crate) fn pack_baggage_into(baggage: &Baggage, out: &mut FieldWriter) {
-    let mut metadata = String::new();
-    for member in baggage.iter() {
-        out.push(&member.key);
-        out.push(&member.value);
-        metadata.clear();
-        Property::write_list(&member.properties, &mut metadata);
+    for (key, value, metadata) in bridge::baggage::entries(baggage) {
+        out.push(key);
+        out.push(value);
         out.push(&metadata);
     }
 }
@@ -270,20 +301,13 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggage<'local>(
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
         let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
             let fields = fields::read(packed).ok_or("malformed baggage members")?;
-            let mut baggage = Baggage::default();
-            for member in fields.chunks(3) {
-                let [key, value, metadata] = member else {
-                    return Err("malformed baggage members".to_owned());
-                };
-                let properties = Property::split_list(metadata);
-                let inserted = baggage.insert_with_properties(key, value, properties);
-                if let Err(error) = inserted {
-                    if strict {
-                        return Err(error.to_string());
-                    }
-                }
+            if fields.len() % 3 != 0 {
+                return Err("malformed baggage members".to_owned());
             }
-            Ok(baggage.header())
+            let entries = fields.chunks_exact(3).map(|m| (m[0], m[1], m[2]));
+            bridge::baggage::from_entries(entries, strict)
+                .map(|baggage| baggage.header())
+                .map_err(|error| error.to_string())
         })?;
         reply(env, encoded)
     })

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use ctxbridge_core::bridge::codes::ResumeKind;
 use ctxbridge_core::queue::{resume_at, Parent};
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JByteArray, JClass};
@@ -42,12 +43,11 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_resume<'local>(
                 at(now_ms),
             );
             let mut out = FieldWriter::default();
-            let (kind, span_context) = match &decision.parent {
-                Parent::ChildOf(sc) => ("child", Some(sc)),
-                Parent::RootWithLink(sc) => ("root_with_link", Some(sc)),
-                Parent::Root => ("root", None),
+            let span_context = match &decision.parent {
+                Parent::ChildOf(sc) | Parent::RootWithLink(sc) => Some(sc),
+                Parent::Root => None,
             };
-            out.push(kind);
+            out.push(ResumeKind::of(&decision.parent).id());
             match span_context {
                 Some(sc) => {
                     out.push(&sc.trace_id.to_hex());

@@ -5,26 +5,16 @@
 
 use std::cell::RefCell;
 
-use ctxbridge_core::scope::{self, Misuse, Slot, TaskMark, ThreadState};
+use ctxbridge_core::bridge::codes::{misuse_of_code, DetachCode};
+use ctxbridge_core::scope::{self, Slot, TaskMark, ThreadState};
 use jni::errors::ThrowRuntimeExAndDefault;
-use jni::objects::{JByteArray, JClass};
+use jni::objects::{JByteArray, JClass, JLongArray};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
 use crate::bytes;
 use crate::guard::catch;
 use std::panic::AssertUnwindSafe;
-
-/// What a detach did, as one number. After `IN_ORDER` and `OUT_OF_ORDER` what was current
-/// before the attach is current again (out of order, the live frames above it ended too);
-/// the other codes changed nothing. Misuse codes are negative and already counted.
-const IN_ORDER: jlong = 0;
-const OUT_OF_ORDER: jlong = -1;
-const DOUBLE_DETACH: jlong = -2;
-const WRONG_SCOPE: jlong = -3;
-const ALREADY_ENDED: jlong = -4;
-/// Returned when the library itself failed (a caught panic); Java treats it as no-op.
-const FAILED: jlong = -100;
 
 /// One Java thread's stack and the marks of the tasks running on it (nested tasks run
 /// inline, so the marks nest).
@@ -92,7 +82,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_attach(
     })
 }
 
-/// Rules 2–5 for the frame `id`, closed on the thread owning `handle`.
+/// Rules 2–5 for the frame `id`, closed on the thread owning `handle`: one of the core's
+/// [`DetachCode`]s (see [`Java_io_ctxbridge_internal_Native_detachCodes`]).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     _env: EnvUnowned<'_>,
@@ -100,15 +91,30 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     handle: jlong,
     id: jlong,
 ) -> jlong {
-    with_scope(handle, FAILED, |scope| {
-        match scope::detach_id(&scope.stack, id as u64) {
-            Ok(scope::Detached::InOrder) => IN_ORDER,
-            Ok(scope::Detached::AlreadyEnded) => ALREADY_ENDED,
-            Err(Misuse::OutOfOrder) => OUT_OF_ORDER,
-            Err(Misuse::DoubleDetach) => DOUBLE_DETACH,
-            Err(_) => WRONG_SCOPE,
-        }
+    with_scope(handle, DetachCode::Failed.code().into(), |scope| {
+        DetachCode::of(scope::detach_id(&scope.stack, id as u64))
+            .code()
+            .into()
     })
+}
+
+/// The core's detach codes, in [`DetachCode::ALL`] order, so `Native`'s constants are the
+/// core's own numbers rather than a copy.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_detachCodes<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JLongArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JLongArray<'local>> {
+        let codes: Vec<jlong> = DetachCode::ALL
+            .iter()
+            .map(|c| jlong::from(c.code()))
+            .collect();
+        let array = env.new_long_array(codes.len())?;
+        array.set_region(env, 0, &codes)?;
+        Ok(array)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Rule 6: notes the stack under `own`, the frame the task wrapper has just attached for
@@ -163,17 +169,6 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
     })
 }
 
-/// The misuse codes Java passes to judge, in `Misuse` order.
-fn misuse_of(code: jint) -> Option<Misuse> {
-    match code {
-        1 => Some(Misuse::OutOfOrder),
-        2 => Some(Misuse::DoubleDetach),
-        3 => Some(Misuse::WrongScope),
-        4 => Some(Misuse::Leaked),
-        _ => None,
-    }
-}
-
 /// Applies the mode to a misuse the rules counted at `site` (UTF-8 bytes): `null` when
 /// nothing is to be done (off, or this site was already warned about), else the
 /// message, which Java logs (warn) or throws (strict).
@@ -186,7 +181,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_judge<'local>(
     site_len: jint,
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let Some(misuse) = misuse_of(misuse) else {
+        let Some(misuse) = misuse_of_code(misuse) else {
             return Ok(JByteArray::default());
         };
         let mut message = None;

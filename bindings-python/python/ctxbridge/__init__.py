@@ -30,6 +30,7 @@ _EXPORTS = {
     "parse_traceparent": "._native",
     "parse_tracestate": "._native",
     "run_in_executor": ".aio",
+    "BaggageValue": ".baggage",
     "MisuseError": ".diagnostics",
     "get_mode": ".diagnostics",
     "reset_stats": ".diagnostics",
@@ -78,6 +79,7 @@ if _typing.TYPE_CHECKING:
     from ._native import parse_traceparent as parse_traceparent
     from ._native import parse_tracestate as parse_tracestate
     from .aio import run_in_executor as run_in_executor
+    from .baggage import BaggageValue as BaggageValue
     from .diagnostics import MisuseError as MisuseError
     from .diagnostics import get_mode as get_mode
     from .diagnostics import reset_stats as reset_stats

@@ -32,6 +32,7 @@ from opentelemetry.trace import (
 )
 
 from . import _native
+from .baggage import BaggageValue, metadata_of
 
 __all__ = ["CtxbridgePropagator", "ValidatedTraceState", "remote_span_context"]
 
@@ -39,7 +40,8 @@ _TRACEPARENT = "traceparent"
 _TRACESTATE = "tracestate"
 _BAGGAGE = "baggage"
 _FIELDS = frozenset({_TRACEPARENT, _TRACESTATE, _BAGGAGE})
-_MAX_TRACESTATE_LEN = 512
+#: The longest tracestate header the core sends whole (longer ones lose members).
+_MAX_TRACESTATE_LEN = _native.TRACESTATE_SENT
 
 
 class ValidatedTraceState(TraceState):
@@ -48,13 +50,15 @@ class ValidatedTraceState(TraceState):
     that Level 2 allows (a leading digit, several ``@``), breaking propagation.
 
     It keeps the canonical header it was made from, so injecting it again costs no
-    encoding, and splits it into members only when they are read.
+    encoding, and splits it into members only when they are read. Entries given to the
+    constructor are validated one by one in the core, as OpenTelemetry's ``TraceState``
+    validates its own: a member W3C cannot carry is left out.
     """
 
     def __init__(self, entries: typing.Sequence[typing.Tuple[str, str]] = ()) -> None:
-        super().__init__()
-        self._members = dict(entries)
-        self._header = ",".join(f"{k}={v}" for k, v in self._members.items())
+        super().__init__()  # sets an empty _dict: forget it, members come from the header
+        self.__dict__.pop("_members", None)
+        self._header = _native.tracestate_of_members([(str(k), str(v)) for k, v in entries])
 
     @classmethod
     def _from_header(cls, header: str) -> "ValidatedTraceState":
@@ -85,7 +89,7 @@ try:  # OpenTelemetry's own context keys: read the Context (a dict) directly whe
     from opentelemetry.trace.propagation import _SPAN_KEY
 except ImportError:  # pragma: no cover - other API versions use the public functions
     _BAGGAGE_KEY = _SPAN_KEY = None
-_FLAGS = tuple(TraceFlags(value) for value in range(4))  # only 01 and 02 survive parsing
+_FLAGS = tuple(TraceFlags(value) for value in range(_native.KNOWN_FLAGS + 1))  # only known bits survive parsing
 
 
 def _span_context_fast(trace_id: int, span_id: int, flags: int, trace_state: TraceState) -> SpanContext:
@@ -126,7 +130,9 @@ class CtxbridgePropagator(TextMapPropagator):
         getter: Getter[CarrierT] = default_getter,
     ) -> Context:
         if context is None:
-            context = get_current()
+            # TextMapPropagator's contract, and OpenTelemetry's own propagators: extract
+            # starts from an empty context, so nothing current leaks into a server's.
+            context = Context()
         try:
             if getter is default_getter and type(carrier) is dict:
                 # The default getter on a dict is a plain lookup: skip three Python calls.
@@ -158,8 +164,8 @@ class CtxbridgePropagator(TextMapPropagator):
             else:
                 context = set_span_in_context(NonRecordingSpan(span_context), context)
         if baggage:
-            for key, value in baggage:
-                context = otel_baggage.set_baggage(key, value, context)
+            for key, value, metadata in baggage:
+                context = otel_baggage.set_baggage(key, BaggageValue(value, metadata) if metadata else value, context)
         return context
 
     def inject(
@@ -202,7 +208,7 @@ class CtxbridgePropagator(TextMapPropagator):
         else:
             entries = otel_baggage.get_all(context)
         if entries:
-            header = _native.inject_baggage([(str(k), str(v)) for k, v in entries.items()])
+            header = _native.inject_baggage([(str(k), str(v), metadata_of(v)) for k, v in entries.items()])
             if header:
                 set_header(_BAGGAGE, header)
 
@@ -226,8 +232,8 @@ def _cached_header(trace_state: TraceState) -> str:
 
 def _encode_tracestate(trace_state: TraceState) -> str:
     """The header for any TraceState, truncated to 512 characters by dropping whole
-    members; "" when a member cannot be carried."""
+    members; members W3C cannot carry are left out."""
     try:
-        return _native.encode_tracestate(list(trace_state.items()))
-    except ValueError:
+        return _native.outgoing_tracestate([(str(k), str(v)) for k, v in trace_state.items()])
+    except Exception:  # a TraceState whose items() fails is sent as none
         return ""

@@ -20,6 +20,7 @@ from opentelemetry.util.types import Attributes
 from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind
 
 from . import _args, _native
+from .baggage import value_of
 from .handoff import attach, detach
 from .propagator import CtxbridgePropagator, ValidatedTraceState, remote_span_context
 
@@ -82,7 +83,7 @@ def decide(
         context = trace.set_span_in_context(NonRecordingSpan(_span_context(span)), context)
     elif span is not None and kind == "root_with_link":
         links = (Link(_span_context(span)),)
-    values = {key: value for key, value, _properties in members}
+    values = {key: value_of(value, metadata) for key, value, metadata in members}
     for key, value in values.items():
         context = otel_baggage.set_baggage(key, value, context)
     return Resume(kind=kind, context=context, links=links, baggage=values)

@@ -23,6 +23,19 @@ pub enum Misuse {
 }
 
 impl Misuse {
+    /// Every misuse, in counter order.
+    pub const ALL: [Misuse; 4] = [
+        Misuse::OutOfOrder,
+        Misuse::DoubleDetach,
+        Misuse::WrongScope,
+        Misuse::Leaked,
+    ];
+
+    /// The misuse named `id` (`"out_of_order"`), as a binding receives it.
+    pub fn from_id(id: &str) -> Option<Misuse> {
+        Misuse::ALL.into_iter().find(|m| m.id() == id)
+    }
+
     /// The name of the counter and of the diagnostic, as in `tests/vectors/scopes.json`.
     pub fn id(self) -> &'static str {
         match self {

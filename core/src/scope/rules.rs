@@ -2,10 +2,12 @@
 //!
 //! 1. `attach` makes a value current and returns a token.
 //! 2. `detach` of the latest live attach restores what was current before that attach.
-//! 3. Out-of-order `detach` also restores what was current before that attach (as
-//!    `contextvars` and OpenTelemetry Java do): the live attaches made after it end with
-//!    it, each counted `leaked`, and a later detach of one of them changes nothing.
-//!    Nothing is ever resurrected.
+//! 3. Out-of-order `detach` also restores what was current before that attach, as
+//!    `contextvars`' `reset` and gRPC's `Context.detach` do: the live attaches made after
+//!    it end with it, each counted `leaked`, and a later detach of one of them changes
+//!    nothing. Nothing is ever resurrected. (OpenTelemetry Java's default storage instead
+//!    ignores a close whose context is not current; contextvars would make A current again
+//!    after `attach A, attach B, detach A, detach B`; see DESIGN section 4 for why.)
 //! 4. `detach` of a detached token does nothing.
 //! 5. `detach` from another scope does nothing.
 //! 6. A task wrapper restores on exit what was current on entry, counting leaks.

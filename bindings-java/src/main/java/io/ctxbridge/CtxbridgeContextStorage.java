@@ -13,9 +13,11 @@ import java.util.concurrent.Callable;
  * <ul>
  *   <li>closing the latest scope restores what was current before it;
  *   <li>closing an earlier scope ({@link Misuse#OUT_OF_ORDER}) also restores what was current
- *       before it, as {@code ThreadLocalContextStorage} does; the scopes opened after it end
- *       with it (each counted as {@link Misuse#LEAKED}), and closing one of those later
- *       changes nothing;
+ *       before it; the scopes opened after it end with it (each counted as {@link
+ *       Misuse#LEAKED}), and closing one of those later changes nothing. This differs, on
+ *       purpose, from OpenTelemetry's default {@code ThreadLocalContextStorage}, which ignores
+ *       a close whose context is not current (attach A, attach B, close A: B stays current;
+ *       close B: A comes back), leaving a leaked scope current on a pooled thread;
  *   <li>closing a scope twice ({@link Misuse#DOUBLE_DETACH}) or on another thread ({@link
  *       Misuse#WRONG_SCOPE}) changes nothing;
  *   <li>every misuse is counted ({@link Diagnostics#stats()}) and logged once per call site
@@ -43,7 +45,25 @@ public final class CtxbridgeContextStorage implements ContextStorage {
     if (toAttach == null) {
       return Scope.noop();
     }
-    return push(STACKS.get(), toAttach);
+    ThreadStack stack = STACKS.get();
+    ScopeFrame head = stack.head;
+    // As OpenTelemetry's storage: attaching what is already current is a no-op scope, with
+    // nothing to undo and no call into the core.
+    if (head != null && head.context == toAttach) {
+      return Scope.noop();
+    }
+    return push(stack, toAttach);
+  }
+
+  /**
+   * Opens a scope for a task wrapper even when {@code context} is already current, so that
+   * the task still gets rule 6's hygiene; null when this storage does not hold {@code context}
+   * as current (another storage is in use).
+   */
+  ScopeFrame attachForTask(Context context) {
+    ThreadStack stack = STACKS.get();
+    ScopeFrame head = stack.head;
+    return head != null && head.context == context ? push(stack, context) : null;
   }
 
   /**

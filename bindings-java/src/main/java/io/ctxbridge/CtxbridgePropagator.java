@@ -25,7 +25,10 @@ import java.util.List;
  *       {@code baggage} values are combined in order.
  *   <li>Bad input never throws: the context it was given comes back (an invalid tracestate is
  *       dropped and the traceparent kept; a malformed baggage member is dropped alone).
- *   <li>The tracestate is handed over as a {@link W3cTraceState}, which keeps Level 2 keys.
+ *   <li>The tracestate is handed over as OpenTelemetry's own {@link TraceState} (so an
+ *       extracted {@link SpanContext} equals one built with {@code TraceState.builder()}), or as
+ *       a {@link W3cTraceState} when it has members only Level 2 allows, which the SDK's
+ *       builder would drop.
  * </ul>
  *
  * <p>Each header crosses into the core once, as bytes; only the ids are sliced out as strings.
@@ -39,8 +42,8 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   private static final List<String> FIELDS = List.of(TRACEPARENT, TRACESTATE, BAGGAGE);
   private static final CtxbridgePropagator INSTANCE = new CtxbridgePropagator();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
-  /** The flag bits a traceparent carries: sampled (01) and random (02). */
-  private static final int KNOWN_FLAGS = 0x03;
+  /** The flag bits a traceparent carries (sampled 01, random 02), from the core. */
+  private static final int KNOWN_FLAGS = Native.readLimit(Native.KNOWN_FLAGS);
 
   private CtxbridgePropagator() {}
 
@@ -63,7 +66,7 @@ public final class CtxbridgePropagator implements TextMapPropagator {
       setter.set(carrier, TRACEPARENT, traceparent(spanContext));
       TraceState traceState = spanContext.getTraceState();
       if (!traceState.isEmpty()) {
-        String header = W3cTraceState.of(traceState).header();
+        String header = W3cTraceState.outgoing(traceState);
         if (!header.isEmpty()) {
           setter.set(carrier, TRACESTATE, header);
         }
@@ -108,9 +111,9 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   // How much of each header can matter (the core's read limits): a longer value is cut
   // before it is copied, so a 16 MB header costs what a 16 kB one does. UTF-16 chars are
   // never more than the UTF-8 bytes they make, so the cut keeps all that matters.
-  private static final int TRACEPARENT_LIMIT = Native.readLimit(0);
-  private static final int TRACESTATE_LIMIT = Native.readLimit(1);
-  private static final int BAGGAGE_LIMIT = Native.readLimit(2);
+  private static final int TRACEPARENT_LIMIT = Native.readLimit(Native.TRACEPARENT_READ);
+  private static final int TRACESTATE_LIMIT = Native.readLimit(Native.TRACESTATE_READ);
+  private static final int BAGGAGE_LIMIT = Native.readLimit(Native.BAGGAGE_READ);
 
   /** How much of the header {@code name} can matter. */
   static int readLimit(String name) {
@@ -139,24 +142,29 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   static SpanContext spanContext(String traceparent, String tracestate) {
     traceparent = trimOws(traceparent);
     byte[] parent = Fields.utf8(traceparent);
-    byte[] state = tracestate == null ? null : Fields.utf8(tracestate);
-    int verdict =
-        Native.checkTrace(parent, parent.length, state, state == null ? 0 : state.length);
-    if (verdict < 0) {
-      return null;
+    String traceId;
+    TraceFlags flags;
+    TraceState traceState;
+    if (tracestate == null) {
+      int checked = Native.checkTrace(parent, parent.length, null, 0);
+      if (checked < 0) {
+        return null;
+      }
+      flags = TraceFlags.fromByte((byte) (checked & 0xff));
+      traceState = TraceState.getDefault();
+    } else {
+      byte[] state = Fields.utf8(tracestate);
+      byte[] packed = Native.extractTrace(parent, parent.length, state, state.length);
+      if (packed == null) {
+        return null;
+      }
+      String[] fields = Fields.unpack(packed);
+      flags = TraceFlags.fromHex(fields[0], 0);
+      traceState = W3cTraceState.received(fields);
     }
-    TraceState traceState =
-        switch (verdict >>> 8) {
-          case 1 -> W3cTraceState.ofCanonical(tracestate);
-          case 2 -> W3cTraceState.ofCanonical(
-              Fields.string(Native.canonicalTracestate(state, state.length)));
-          default -> TraceState.getDefault();
-        };
+    traceId = traceparent.substring(3, 35);
     return SpanContext.createFromRemoteParent(
-        traceparent.substring(3, 35),
-        traceparent.substring(36, 52),
-        TraceFlags.fromByte((byte) (verdict & 0xff)),
-        traceState);
+        traceId, traceparent.substring(36, 52), flags, traceState);
   }
 
   /**

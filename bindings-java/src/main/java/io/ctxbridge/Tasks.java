@@ -40,6 +40,14 @@ final class Tasks {
     if (own instanceof ScopeFrame frame && frame.owner.thread == Thread.currentThread()) {
       return CtxbridgeContextStorage.INSTANCE.call(frame, task, site);
     }
+    if (own == Scope.noop()) {
+      // Already current (a caller-runs or direct executor): the storage made no scope, but
+      // the task must still not leave anything attached behind it.
+      ScopeFrame frame = CtxbridgeContextStorage.INSTANCE.attachForTask(captured);
+      if (frame != null) {
+        return CtxbridgeContextStorage.INSTANCE.call(frame, task, site);
+      }
+    }
     try (own) {
       return task.call();
     }

@@ -5,6 +5,7 @@ import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.TraceStateBuilder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +21,15 @@ import java.util.function.BiConsumer;
  * <p>Members are parsed from the header the first time they are read.
  */
 public final class W3cTraceState implements TraceState {
-  private static final int MAX_HEADER = 512;
+  /** The longest header the core sends whole (a canonical one this long goes as it is). */
+  private static final int MAX_SENT = Native.readLimit(Native.TRACESTATE_SENT);
+
   private static final W3cTraceState EMPTY = new W3cTraceState("");
 
   private final String canonical;
   private volatile String[] pairs;
+  /** The header to send when the canonical form is too long, asked of the core once. */
+  private volatile String header;
 
   private W3cTraceState(String canonical) {
     this.canonical = canonical;
@@ -33,6 +38,59 @@ public final class W3cTraceState implements TraceState {
   /** A tracestate from a header the core has already found canonical. */
   static W3cTraceState ofCanonical(String canonical) {
     return canonical.isEmpty() ? EMPTY : new W3cTraceState(canonical);
+  }
+
+  /**
+   * The tracestate of a received header, from the packed fields of {@code
+   * Native.extractTrace} (flags, canonical, then key, value per member): OpenTelemetry's own
+   * {@link TraceState} when its builder keeps every member, so an extracted span context
+   * equals one built with {@link TraceState#builder()}; this class only when a member has a
+   * Level 2 key the SDK's builder would drop.
+   */
+  static TraceState received(String[] fields) {
+    String canonical = fields[1];
+    if (canonical.isEmpty()) {
+      return TraceState.getDefault();
+    }
+    int members = (fields.length - 2) / 2;
+    TraceStateBuilder builder = TraceState.builder();
+    // The SDK's builder puts each new member in front: add them from the last one.
+    for (int i = fields.length - 2; i >= 2; i -= 2) {
+      builder.put(fields[i], fields[i + 1]);
+    }
+    TraceState sdk = builder.build();
+    if (sdk.size() == members) {
+      return sdk;
+    }
+    W3cTraceState own = new W3cTraceState(canonical);
+    own.pairs = Arrays.copyOfRange(fields, 2, fields.length);
+    return own;
+  }
+
+  /** The last tracestate sent and its header: a service sends the same one on every call. */
+  private record Sent(TraceState state, String header) {}
+
+  private static volatile Sent lastSent;
+
+  /** The {@code tracestate} header to send for any {@link TraceState} ("" for none). */
+  static String outgoing(TraceState state) {
+    if (state instanceof W3cTraceState own) {
+      return own.header();
+    }
+    Sent last = lastSent;
+    if (last != null && last.state == state) {
+      return last.header;
+    }
+    List<String> members = new ArrayList<>(state.size() * 2);
+    state.forEach(
+        (key, value) -> {
+          members.add(key);
+          members.add(value);
+        });
+    byte[] packed = Fields.pack(members);
+    String header = Fields.string(Native.tracestateHeaderOf(packed, packed.length));
+    lastSent = new Sent(state, header);
+    return header;
   }
 
   /** A builder for a tracestate of W3C Trace Context Level 2 members. */
@@ -87,14 +145,19 @@ public final class W3cTraceState implements TraceState {
 
   /**
    * The {@code tracestate} header to send: at most 512 characters (members longer than 128
-   * characters go first, then members from the right).
+   * characters go first, then members from the right), as the core encodes it.
    */
   public String header() {
-    if (canonical.length() <= MAX_HEADER) {
+    if (canonical.length() <= MAX_SENT) {
       return canonical;
     }
-    byte[] value = Fields.utf8(canonical);
-    return Fields.string(Native.tracestateHeader(value, value.length));
+    String h = header;
+    if (h == null) {
+      byte[] value = Fields.utf8(canonical);
+      h = Fields.string(Native.tracestateHeader(value, value.length));
+      header = h;
+    }
+    return h;
   }
 
   /**

@@ -38,7 +38,9 @@ class ConcurrencyAndMemoryTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Integer>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      int id = t;
+      // From 1: for id 0, outer.with(N, -0) is outer itself, and re-attaching the current
+      // context is a no-op scope (as in OpenTelemetry's storage), not a second attach.
+      int id = t + 1;
       results.add(
           pool.submit(
               () -> {

@@ -12,28 +12,35 @@ public final class Native {
     NativeLibrary.load();
   }
 
+  // What {@link #detach} returns: the core's own numbers (bridge::codes::DetachCode), read
+  // once from the library rather than copied, in DetachCode::ALL order.
+  private static final long[] DETACH_CODES = detachCodes();
+
   /** {@link #detach}: the latest live attach was detached; its parent is current again. */
-  public static final long IN_ORDER = 0;
-  /**
-   * {@link #detach}: the frame was not the latest live attach. It took effect: its parent is
-   * current again and the live frames above it ended (counted as leaked).
-   */
-  public static final long OUT_OF_ORDER = -1;
-  /** {@link #detach}: the frame was already detached. */
-  public static final long DOUBLE_DETACH = -2;
-  /** {@link #detach}: the frame belongs to another thread. */
-  public static final long WRONG_SCOPE = -3;
+  public static final long IN_ORDER = DETACH_CODES[0];
   /**
    * {@link #detach}: the frame had already ended with an earlier frame or its task, and was
    * counted then; nothing changed.
    */
-  public static final long ALREADY_ENDED = -4;
+  public static final long ALREADY_ENDED = DETACH_CODES[1];
+  /**
+   * {@link #detach}: the frame was not the latest live attach. It took effect: its parent is
+   * current again and the live frames above it ended (counted as leaked).
+   */
+  public static final long OUT_OF_ORDER = DETACH_CODES[2];
+  /** {@link #detach}: the frame was already detached. */
+  public static final long DOUBLE_DETACH = DETACH_CODES[3];
+  /** {@link #detach}: the frame belongs to another thread. */
+  public static final long WRONG_SCOPE = DETACH_CODES[4];
   /** {@link #detach}: the library failed (a caught Rust panic); nothing changed. */
-  public static final long FAILED = -100;
+  public static final long FAILED = DETACH_CODES[5];
 
   private Native() {}
 
   // Scopes: one native stack per Java thread, owned by that thread's ThreadLocal entry.
+
+  /** The core's detach codes, in its {@code DetachCode::ALL} order. */
+  private static native long[] detachCodes();
 
   /** A new, empty stack for the calling thread; free it with {@link #freeScope}. */
   public static native long newScope();
@@ -92,11 +99,23 @@ public final class Native {
    */
   public static native int parseTraceparent(byte[] value, int length);
 
+  /** {@link #readLimit}: bytes of a traceparent value that decide it. */
+  public static final int TRACEPARENT_READ = 0;
+  /** {@link #readLimit}: bytes of combined tracestate values that decide them. */
+  public static final int TRACESTATE_READ = 1;
+  /** {@link #readLimit}: bytes of combined baggage values that decide them. */
+  public static final int BAGGAGE_READ = 2;
+  /** {@link #readLimit}: the longest tracestate header sent. */
+  public static final int TRACESTATE_SENT = 3;
+  /** {@link #readLimit}: the traceparent flag bits kept (the rest are zeroed). */
+  public static final int KNOWN_FLAGS = 4;
+
   /**
-   * How many bytes of a header value decide it ({@code 0} traceparent, {@code 1} tracestate,
-   * {@code 2} baggage): the rest cannot change the outcome, so it need not be copied.
+   * One of the core's numbers by its code (the constants above, the core's {@code
+   * bridge::limits::Limit}): how much of a header can matter (the rest cannot change the
+   * outcome, so it need not be copied), the longest tracestate sent, the flags kept.
    */
-  public static native int readLimit(int header);
+  public static native int readLimit(int code);
 
   /**
    * A traceparent and the tracestate that came with it, in one call: -1 when the traceparent is
@@ -107,11 +126,25 @@ public final class Native {
   public static native int checkTrace(
       byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
 
+  /**
+   * A traceparent and its tracestate in one call, for an extract that has a tracestate: null
+   * when the traceparent is invalid, else packed fields: the flags (two hex digits), the
+   * canonical tracestate (empty when it is invalid), then key, value per member.
+   */
+  public static native byte[] extractTrace(
+      byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
+
   /** The canonical form of a tracestate; empty when it is invalid. */
   public static native byte[] canonicalTracestate(byte[] value, int length);
 
-  /** The header to send for a canonical tracestate (at most 512 characters). */
+  /** The header to send for a tracestate (at most 512 characters; empty when invalid). */
   public static native byte[] tracestateHeader(byte[] value, int length);
+
+  /**
+   * The header to send for packed key, value members of any {@code TraceState}, in order:
+   * members W3C cannot carry are left out; at most 512 characters.
+   */
+  public static native byte[] tracestateHeaderOf(byte[] packed, int length);
 
   /** The members of a tracestate as packed key, value fields; none when it is invalid. */
   public static native byte[] parseTracestate(byte[] value, int length);

@@ -1,0 +1,55 @@
+//! The numbers a binding's host side needs from the codecs: how much of a header can
+//! matter (so a host that copies strings across its boundary copies no more), the longest
+//! tracestate sent, and the flag bits a traceparent keeps.
+
+use crate::ids::TraceFlags;
+use crate::{baggage, traceparent, tracestate};
+
+/// One of the codecs' numbers, by a stable code for hosts that ask for one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Bytes of a `traceparent` value that decide it ([`traceparent::MAX_READ`]).
+    TraceparentRead = 0,
+    /// Bytes of combined `tracestate` values that decide them ([`tracestate::MAX_READ`]).
+    TracestateRead = 1,
+    /// Bytes of combined `baggage` values that decide them ([`baggage::MAX_READ`]).
+    BaggageRead = 2,
+    /// The longest `tracestate` header sent ([`tracestate::MAX_ENCODED_LEN`]).
+    TracestateSent = 3,
+    /// The flag bits a traceparent keeps ([`TraceFlags::KNOWN`]); the rest are zeroed.
+    KnownFlags = 4,
+    /// The Level 2 random trace-id flag ([`TraceFlags::RANDOM`]): it belongs to the trace
+    /// id, so a host whose SDK drops it on child spans puts it back for that trace.
+    RandomFlag = 5,
+}
+
+impl Limit {
+    pub const ALL: [Limit; 6] = [
+        Limit::TraceparentRead,
+        Limit::TracestateRead,
+        Limit::BaggageRead,
+        Limit::TracestateSent,
+        Limit::KnownFlags,
+        Limit::RandomFlag,
+    ];
+
+    pub fn value(self) -> usize {
+        match self {
+            Limit::TraceparentRead => traceparent::MAX_READ,
+            Limit::TracestateRead => tracestate::MAX_READ,
+            Limit::BaggageRead => baggage::MAX_READ,
+            Limit::TracestateSent => tracestate::MAX_ENCODED_LEN,
+            Limit::KnownFlags => usize::from(TraceFlags::KNOWN),
+            Limit::RandomFlag => usize::from(TraceFlags::RANDOM.0),
+        }
+    }
+
+    /// The limit of a code from [`Limit::code`].
+    pub fn from_code(code: i32) -> Option<Limit> {
+        Limit::ALL.into_iter().find(|limit| limit.code() == code)
+    }
+
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}

@@ -1,0 +1,238 @@
+//! A received trace context, checked in one call; the tracestate to send.
+
+use crate::ids::TraceFlags;
+use crate::traceparent::parse_traceparent;
+use crate::tracestate::{self, TraceState};
+
+/// What a host does with the `tracestate` that came with a valid `traceparent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TracestateVerdict {
+    /// Absent, empty or invalid (an invalid tracestate is discarded whole): no tracestate.
+    Absent = 0,
+    /// One header already in canonical form: keep the host's own string as it is.
+    Canonical = 1,
+    /// Valid but not canonical (whitespace, empty members, repeated keys, several
+    /// headers): keep [`TraceState::canonical`] of it instead.
+    Rewrite = 2,
+}
+
+impl TracestateVerdict {
+    /// The verdict on tracestate header values (combined in order).
+    pub fn of_headers<'a, I>(values: I) -> Self
+    where
+        I: IntoIterator<Item = &'a str>,
+        I::IntoIter: Clone,
+    {
+        let values = values.into_iter();
+        let mut probe = values.clone();
+        match (probe.next(), probe.next()) {
+            (None, _) => TracestateVerdict::Absent,
+            (Some(single), None) => Self::of(single),
+            _ => match TraceState::parse_headers(values) {
+                Ok(state) if !state.is_empty() => TracestateVerdict::Rewrite,
+                _ => TracestateVerdict::Absent,
+            },
+        }
+    }
+
+    /// The verdict on one tracestate header value.
+    pub fn of(value: &str) -> Self {
+        if value.is_empty() {
+            TracestateVerdict::Absent
+        } else if tracestate::is_canonical(value) {
+            TracestateVerdict::Canonical
+        } else {
+            match TraceState::parse(value) {
+                Ok(state) if !state.is_empty() => TracestateVerdict::Rewrite,
+                _ => TracestateVerdict::Absent,
+            }
+        }
+    }
+
+    /// The verdict for a number from [`TracestateVerdict::code`].
+    pub fn from_code(code: u32) -> Option<Self> {
+        match code {
+            0 => Some(TracestateVerdict::Absent),
+            1 => Some(TracestateVerdict::Canonical),
+            2 => Some(TracestateVerdict::Rewrite),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+}
+
+/// A valid received `traceparent`, and the verdict on its `tracestate`.
+///
+/// A host slices the ids out of its own string: a valid traceparent, once SP and HTAB
+/// around it are trimmed, holds the trace-id at 3..35 and the parent-id at 36..52.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckedTrace {
+    /// The flags to keep (unknown bits zeroed).
+    pub flags: TraceFlags,
+    pub tracestate: TracestateVerdict,
+}
+
+impl CheckedTrace {
+    /// What an invalid traceparent packs as.
+    pub const INVALID: i32 = -1;
+
+    /// One number for a boundary: `flags | verdict << 8`, never negative.
+    pub fn packed(self) -> i32 {
+        i32::from(self.flags.0) | (self.tracestate.code() as i32) << 8
+    }
+
+    /// The inverse of [`CheckedTrace::packed`]; `None` for [`CheckedTrace::INVALID`].
+    pub fn unpack(packed: i32) -> Option<Self> {
+        let packed = u32::try_from(packed).ok()?;
+        Some(CheckedTrace {
+            flags: TraceFlags((packed & 0xff) as u8),
+            tracestate: TracestateVerdict::from_code(packed >> 8)?,
+        })
+    }
+}
+
+/// Checks one `traceparent` value and, when it is valid, the `tracestate` values that came
+/// with it (a tracestate is only read when the traceparent is valid). `None`: no parent.
+///
+/// ```
+/// use ctxbridge_core::bridge::trace::{check, TracestateVerdict};
+///
+/// let checked = check("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", ["a=1"]).unwrap();
+/// assert_eq!(checked.flags.0, 1);
+/// assert_eq!(checked.tracestate, TracestateVerdict::Canonical);
+/// assert!(check("00-00000000000000000000000000000000-00f067aa0ba902b7-01", ["a=1"]).is_none());
+/// ```
+pub fn check<'a, I>(traceparent: &str, tracestate: I) -> Option<CheckedTrace>
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let parsed = parse_traceparent(traceparent).ok()?;
+    Some(CheckedTrace {
+        flags: parsed.flags,
+        tracestate: TracestateVerdict::of_headers(tracestate),
+    })
+}
+
+/// [`check`] packed for a boundary ([`CheckedTrace::packed`], or
+/// [`CheckedTrace::INVALID`]).
+pub fn check_packed<'a, I>(traceparent: &str, tracestate: I) -> i32
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    check(traceparent, tracestate).map_or(CheckedTrace::INVALID, CheckedTrace::packed)
+}
+
+/// The `tracestate` header to send for a host's serialized tracestate: itself when it is
+/// canonical and short enough to send whole, else re-encoded (at most 512 characters,
+/// whole members dropped); `""` when it is not valid W3C tracestate, so nothing a host
+/// let through (a CR or LF, say) reaches a carrier.
+pub fn outgoing_tracestate(serialized: &str) -> String {
+    if serialized.len() <= tracestate::MAX_ENCODED_LEN && tracestate::is_canonical(serialized) {
+        return serialized.to_owned();
+    }
+    TraceState::parse(serialized)
+        .map(|state| state.header())
+        .unwrap_or_default()
+}
+
+/// A tracestate of a host's members, in order, built as OpenTelemetry's builders build
+/// one: a member W3C cannot carry is left out (the others stay), a repeated key keeps its
+/// first value, past 32 members the right-most go. Members are checked one by one, so a
+/// value cannot smuggle in another member (`("a", "b,c=d")` is refused, not split).
+pub fn from_members<'a, I>(members: I) -> TraceState
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+    I::IntoIter: DoubleEndedIterator,
+{
+    let mut state = TraceState::default();
+    // Each insert moves its key to the front: insert from the last member.
+    for (key, value) in members.into_iter().rev() {
+        let _ = state.insert(key, value);
+    }
+    state
+}
+
+/// The `tracestate` header to send for a host's members ([`from_members`]), at most 512
+/// characters.
+pub fn outgoing_of_members<'a, I>(members: I) -> String
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+    I::IntoIter: DoubleEndedIterator,
+{
+    from_members(members).header()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(TracestateVerdict::of_headers([]), TracestateVerdict::Absent);
+        assert_eq!(
+            TracestateVerdict::of_headers([""]),
+            TracestateVerdict::Absent
+        );
+        assert_eq!(
+            TracestateVerdict::of_headers(["a=1,b=2"]),
+            TracestateVerdict::Canonical
+        );
+        assert_eq!(
+            TracestateVerdict::of_headers([" a=1 "]),
+            TracestateVerdict::Rewrite
+        );
+        assert_eq!(
+            TracestateVerdict::of_headers(["a=1", "b=2"]),
+            TracestateVerdict::Rewrite
+        );
+        assert_eq!(
+            TracestateVerdict::of_headers(["A=1"]),
+            TracestateVerdict::Absent
+        );
+    }
+
+    #[test]
+    fn packs_and_unpacks() {
+        let checked = check(PARENT, [" a=1"]).unwrap();
+        assert_eq!(checked.packed(), 1 | 2 << 8);
+        assert_eq!(CheckedTrace::unpack(checked.packed()), Some(checked));
+        assert_eq!(CheckedTrace::unpack(CheckedTrace::INVALID), None);
+        assert_eq!(check_packed("junk", ["a=1"]), CheckedTrace::INVALID);
+    }
+
+    #[test]
+    fn outgoing_of_members_keeps_order_and_drops_what_w3c_refuses() {
+        let members = [
+            ("a", "1"),
+            ("Bad", "x"),
+            ("b", "2"),
+            ("a", "3"),
+            ("c", "bad\n"),
+        ];
+        assert_eq!(outgoing_of_members(members), "a=1,b=2");
+        assert_eq!(
+            from_members([("a", "b,c=d"), ("e", "f")]).canonical(),
+            "e=f"
+        );
+    }
+
+    #[test]
+    fn outgoing_never_carries_what_is_not_tracestate() {
+        assert_eq!(outgoing_tracestate("a=b"), "a=b");
+        assert_eq!(outgoing_tracestate(" a=b ,, c=d"), "a=b,c=d");
+        assert_eq!(outgoing_tracestate("a=b\r\nEvil: 1"), "");
+        let long = (0..40)
+            .map(|i| format!("k{i}={}", "v".repeat(20)))
+            .collect::<Vec<_>>();
+        assert_eq!(outgoing_tracestate(&long.join(",")), "");
+        let fits = long[..30].join(",");
+        assert!(outgoing_tracestate(&fits).len() <= 512);
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Writes a C header of the shared vectors (tests/vectors/*.json) for the C tests, which
+have no JSON parser: one struct type and one array per section of a file.
+
+    gen_vectors.py FILE.json PREFIX > out.h
+
+Fields that are strings become `const char *` (NULL for JSON null), lists of strings
+`const char *name[N]` with `size_t name_count`, booleans and integers `long`. A section
+whose cases hold anything else (nested objects) is left out; say which with --sections.
+Strings are written with octal escapes for every byte outside printable ASCII, so
+CR, LF, NUL-free UTF-8 and quotes survive exactly.
+"""
+
+import argparse
+import json
+import sys
+
+
+def c_string(text):
+    if text is None:
+        return "NULL"
+    out = ['"']
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char in '"\\?':
+            out.append("\\" + char)
+        elif 0x20 <= byte < 0x7F:
+            out.append(char)
+        else:
+            out.append("\\%03o" % byte)
+    out.append('"')
+    return "".join(out)
+
+
+def field_kinds(cases):
+    kinds = {}
+    for case in cases:
+        for key, value in case.items():
+            if isinstance(value, bool) or isinstance(value, int):
+                kind = "long"
+            elif value is None or isinstance(value, str):
+                kind = "str"
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                kind = "strs"
+            else:
+                raise ValueError(f"field {key!r} holds {type(value).__name__}")
+            kinds.setdefault(key, kind)
+            if kinds[key] != kind:
+                raise ValueError(f"field {key!r} has mixed kinds")
+    return kinds
+
+
+def section(prefix, name, cases, out):
+    kinds = field_kinds(cases)
+    longest = {k: max(len(c.get(k) or []) for c in cases) for k, kind in kinds.items() if kind == "strs"}
+    type_name = f"{prefix}_{name}_case"
+    out.append(f"typedef struct {type_name} {{")
+    for key, kind in kinds.items():
+        if kind == "str":
+            out.append(f"    const char *{key};")
+        elif kind == "long":
+            out.append(f"    long {key};")
+        else:
+            out.append(f"    const char *{key}[{max(longest[key], 1)}];")
+            out.append(f"    size_t {key}_count;")
+    out.append(f"}} {type_name};")
+    out.append(f"static const {type_name} {prefix}_{name}[] = {{")
+    for case in cases:
+        parts = []
+        for key, kind in kinds.items():
+            value = case.get(key)
+            if kind == "str":
+                parts.append(f".{key} = {c_string(value)}")
+            elif kind == "long":
+                parts.append(f".{key} = {int(value or 0)}")
+            else:
+                items = ", ".join(c_string(v) for v in (value or [])) or "NULL"
+                parts.append(f".{key} = {{{items}}}, .{key}_count = {len(value or [])}")
+        out.append("    {" + ", ".join(parts) + "},")
+    out.append("};")
+    out.append(f"static const size_t {prefix}_{name}_count = {len(cases)};")
+    out.append("")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file")
+    parser.add_argument("prefix")
+    parser.add_argument("--sections", nargs="*")
+    args = parser.parse_args()
+    with open(args.file, encoding="utf-8") as f:
+        data = json.load(f)
+    out = [f"/* Generated from {args.file} by tests/c/gen_vectors.py; do not edit. */", ""]
+    for name, cases in data.items():
+        if not isinstance(cases, list) or (args.sections and name not in args.sections):
+            continue
+        section(args.prefix, name, cases, out)
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
