@@ -147,11 +147,14 @@ java:
 test-java:
 	$(MVN) $(MVN_FLAGS) $(MVN_DEBUG) test
 
-lint: venv
+lint: venv node
 	python3 scripts/check_versions.py
+	cd bindings-node && npm run --silent lint
+	$(MVN) $(MVN_FLAGS) -q spotless:check
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
+	cd bindings-python && MYPYPATH=python ../$(PYTHON) -m mypy --strict --ignore-missing-imports tests/typing_usage.py
 	$(PYTHON) -m mypy --strict --ignore-missing-imports tests/e2e/stack.py tests/e2e/test_e2e.py
 
 demo: demo-rust demo-python demo-node demo-java demo-e2e

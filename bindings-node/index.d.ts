@@ -1,5 +1,6 @@
 // Types of the ctxbridge npm package (index.js). test/types.test.js checks that this
 // file declares exactly what index.js exports.
+/// <reference types="node" />
 import type { Context, ContextManager, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 
 /** A ContextManager on AsyncLocalStorage; register it with context.setGlobalContextManager. */
@@ -22,10 +23,11 @@ export declare class CtxbridgeContextManager implements ContextManager {
   disable(): this;
 }
 
-/** What CtxbridgeContextManager.attach returns. */
-export declare class ContextToken {
+/** What CtxbridgeContextManager.attach returns; `using token = manager.attach(ctx)` disposes it. */
+export declare class ContextToken implements Disposable {
   readonly context: Context;
   dispose(): void;
+  [Symbol.dispose](): void;
 }
 
 /** W3C traceparent, tracestate and baggage in one propagator; never throws on bad headers. */
@@ -35,7 +37,6 @@ export declare class CtxbridgePropagator implements TextMapPropagator {
   fields(): string[];
 }
 
-/** A TraceState of members validated under W3C Trace Context Level 2. */
 /**
  * A TraceState validated by ctxbridge's core under W3C Trace Context Level 2 and kept in
  * canonical form. A header that is not valid W3C tracestate gives the empty tracestate.
@@ -103,7 +104,10 @@ export declare function contextOf(carried: Carried<unknown>): Context;
 /** In a worker: runs fn(workerData.data) in the context the parent carried. */
 export declare function runWorker<R>(fn: (data: any) => R): R;
 /** Adds a 'message' listener that runs each carried message in its own context, as a task. */
-export declare function onMessage(port: { on(event: 'message', listener: (value: any) => void): unknown }, handler: (data: any) => unknown): (value: any) => void;
+export declare function onMessage(
+  port: { on(event: 'message', listener: (value: any) => void): unknown } | null,
+  handler: (data: any) => unknown,
+): (value: any) => void;
 /** Writes traceparent, tracestate and baggage into a message's headers. */
 export declare function inject<T extends Record<string, unknown>>(headers: T, context?: Context): T;
 /** A child while younger than maxAge (ms), else a new root linked to the producer. */

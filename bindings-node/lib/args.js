@@ -64,7 +64,10 @@ function context(fn, param, value) {
 
 /** A MessagePort, or any EventEmitter (anything with on()). */
 function emitter(fn, param, value) {
-  if (value === null || typeof value !== 'object' || typeof value.on !== 'function') {
+  if (value === null) {
+    throw fail(fn, param, 'a MessagePort or an EventEmitter (worker_threads.parentPort is null outside a worker)', value);
+  }
+  if (typeof value !== 'object' || typeof value.on !== 'function') {
     throw fail(fn, param, 'a MessagePort or an EventEmitter', value);
   }
   return value;

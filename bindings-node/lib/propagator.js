@@ -27,7 +27,7 @@ const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
 // `tracestateEncoded` is the longest tracestate the core sends (longer ones lose members);
 // `knownFlags` the flag bits a traceparent keeps, `randomFlag` the Level 2 random bit.
 const LIMITS = native.readLimits();
-const { knownFlags: KNOWN_FLAGS, randomFlag: RANDOM } = LIMITS;
+const { knownFlags: KNOWN_FLAGS, randomFlag: RANDOM, traceIdAt: TRACE_ID_AT, spanIdAt: SPAN_ID_AT } = LIMITS;
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
 // injects the same one (inherited from the incoming request) into every call it makes.
 const OUTGOING = new WeakMap();
@@ -81,17 +81,19 @@ class CtxbridgePropagator {
       if (single !== undefined) {
         const tracestate = headerValue(getter.get(carrier, TRACESTATE), LIMITS.tracestate);
         const oneString = typeof tracestate === 'string';
-        // One crossing: the traceparent's flags and, when it is one string, the tracestate's status.
+        // One crossing: the traceparent's flags, where its value starts, and, when the
+        // tracestate is one string, the core's verdict on it (bridge::trace::CheckedTrace).
         const checked = native.checkTrace(single, oneString ? tracestate : undefined);
         if (checked >= 0) {
-          // Valid means only SP/HTAB around it: trimming finds the ids.
-          const value = single.length === 55 ? single : single.trim();
+          const start = checked >>> 10;
+          const verdict = (checked >> 8) & 3;
           let traceState;
           if (!oneString) traceState = tracestateOf(tracestate);
-          else if (checked >> 8 === 1) traceState = fromCanonical(tracestate);
-          else if (checked >> 8 === 2) traceState = fromCanonical(native.canonicalTracestate(tracestate));
-          const traceId = value.substr(3, 32);
-          const spanContext = { traceId, spanId: value.substr(36, 16), traceFlags: checked & 0xff, isRemote: true };
+          else if (verdict === 1) traceState = fromCanonical(tracestate);
+          else if (verdict === 2) traceState = fromCanonical(native.canonicalTracestate(tracestate));
+          const traceId = single.substr(start + TRACE_ID_AT, 32);
+          const spanId = single.substr(start + SPAN_ID_AT, 16);
+          const spanContext = { traceId, spanId, traceFlags: checked & 0xff, isRemote: true };
           // As OpenTelemetry JS's propagator: no traceState key at all when there is none.
           if (traceState !== undefined) spanContext.traceState = traceState;
           context = trace.setSpanContext(context, spanContext);

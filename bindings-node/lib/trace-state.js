@@ -3,6 +3,7 @@
 // OpenTelemetry JS's own TraceState checks keys as Level 1 and would drop keys that
 // Level 2 allows (a leading digit, several '@'), breaking propagation.
 const native = require('./native');
+const args = require('./args');
 
 class ValidatedTraceState {
   /**
@@ -46,9 +47,12 @@ class ValidatedTraceState {
     return this._header;
   }
 
-  /** A tracestate of `[key, value]` pairs, in order, validated as a header would be. */
+  /**
+   * A tracestate of `[key, value]` pairs, in order, each validated alone in the core (so a
+   * value cannot smuggle in another member): those W3C cannot carry are left out.
+   */
   static fromPairs(pairs) {
-    return new ValidatedTraceState(pairs.map(([k, v]) => `${k}=${v}`).join(','));
+    return fromCanonical(native.canonicalOfMembers(args.pairs('ValidatedTraceState.fromPairs', 'pairs', pairs)));
   }
 }
 

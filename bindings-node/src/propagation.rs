@@ -28,8 +28,9 @@ fn strs(value: &Either<String, Vec<String>>) -> Vec<&str> {
 
 /// Checks a traceparent, and the tracestate that came with it when it is one string, in
 /// one call that builds no strings: the core's packed verdict
-/// ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: `flags | tracestate << 8`, or
-/// -1 when the traceparent is invalid). JavaScript slices the ids out of its own string.
+/// ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: `flags | tracestate << 8 |
+/// start << 10`, or -1 when the traceparent is invalid). JavaScript slices the ids out of
+/// its own string at `start` + `traceIdAt` and `start` + `spanIdAt`.
 #[napi]
 pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
     trace::check_packed(&traceparent, tracestate.as_deref())
@@ -75,6 +76,17 @@ pub fn extract_baggage_entries(values: Either<String, Vec<String>>) -> Vec<Bagga
             metadata,
         })
         .collect()
+}
+
+/// The canonical tracestate of `[key, value]` members, in order, each checked alone
+/// ([`bridge::trace::from_members`]): members W3C cannot carry are left out.
+#[napi]
+pub fn canonical_of_members(members: Vec<Vec<String>>) -> String {
+    bridge::trace::from_members(members.iter().map(|member| {
+        let field = |i: usize| member.get(i).map(String::as_str).unwrap_or("");
+        (field(0), field(1))
+    }))
+    .canonical()
 }
 
 /// The baggage header for `[key, value, metadata]` entries; members W3C cannot carry are
@@ -161,6 +173,8 @@ pub struct ReadLimits {
     pub tracestate_encoded: u32,
     pub known_flags: u32,
     pub random_flag: u32,
+    pub trace_id_at: u32,
+    pub span_id_at: u32,
 }
 
 /// The core's limits ([`Limit`]), so that JavaScript hands over no more of a header than
@@ -176,5 +190,7 @@ pub fn read_limits() -> ReadLimits {
         tracestate_encoded: value(Limit::TracestateSent),
         known_flags: value(Limit::KnownFlags),
         random_flag: value(Limit::RandomFlag),
+        trace_id_at: value(Limit::TraceIdAt),
+        span_id_at: value(Limit::SpanIdAt),
     }
 }

@@ -5,7 +5,6 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { once } = require('node:events');
 const { Worker } = require('node:worker_threads');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
 const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');

@@ -15,3 +15,10 @@ test('stats() has the fields index.d.ts names', () => {
   assert.deepEqual(Object.keys(require('..').stats()).sort(),
     ['attached', 'detached', 'doubleDetach', 'leaked', 'outOfOrder', 'wrongScope']);
 });
+
+test('index.d.ts compiles as a TypeScript user writes against it (tsc --strict)', () => {
+  const { execFileSync } = require('node:child_process');
+  const tsc = require.resolve('typescript/bin/tsc');
+  // Throws with tsc's diagnostics when a declaration does not compile.
+  execFileSync(process.execPath, [tsc, '-p', path.join(__dirname, 'types')], { encoding: 'utf8', stdio: 'pipe' });
+});

@@ -18,6 +18,11 @@ STUB = pathlib.Path(ctxbridge.__file__).with_name("_native.pyi")
 def test_stub_declares_exactly_what_the_extension_exports():
     tree = ast.parse(STUB.read_text())
     declared = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    declared |= {
+        node.target.id
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id != "__version__"
+    }
     exported = {name for name in dir(_native) if not name.startswith("_")}
     assert declared == exported
 

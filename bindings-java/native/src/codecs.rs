@@ -49,8 +49,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_readLimit(
     })
 }
 
-/// Parses one traceparent for `W3cCodecs`: its flags (only sampled and random
-/// survive), or `IllegalArgumentException` naming the rule.
+/// Parses one traceparent for `W3cCodecs`: the core's packed check (flags kept, where the
+/// trimmed value starts; see `checkTrace`), or `IllegalArgumentException` naming the rule.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local>(
     mut env: EnvUnowned<'local>,
@@ -60,10 +60,12 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local
 ) -> jint {
     env.with_env(|env| -> jni::errors::Result<jint> {
         let parsed = with_text(env, &value, len, |text| {
-            ctxbridge_core::parse_traceparent(text).map_err(|e| e.to_string())
+            ctxbridge_core::parse_traceparent(text)
+                .map_err(|e| e.to_string())
+                .map(|_| trace::check_packed(text, None))
         })?;
         match parsed {
-            Ok(parsed) => Ok(jint::from(parsed.flags.0)),
+            Ok(checked) => Ok(checked),
             Err(message) => reply(env, Err::<&[u8], _>(message)).map(|_| -1),
         }
     })
@@ -72,8 +74,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local
 
 /// A traceparent and the tracestate that came with it, in one call and no strings: the
 /// core's packed verdict ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: -1 when
-/// the traceparent is invalid, else `flags | verdict << 8`; verdict 0 when `tracestate`
-/// is null).
+/// the traceparent is invalid, else `flags | verdict << 8 | start << 10`; verdict 0 when
+/// `tracestate` is null).
 ///
 /// The propagator calls this on every extract without a tracestate, so it skips
 /// `with_env` (whose attach bookkeeping costs more than the parse) and copies the bytes
@@ -101,9 +103,10 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
 }
 
 /// A traceparent and its tracestate in one call, for an extract that has a tracestate:
-/// null when the traceparent is invalid, else packed fields — the flags (two hex digits),
-/// the canonical tracestate (`""` when absent or invalid), then `key, value` per member —
-/// so Java builds OpenTelemetry's own `TraceState` without a second crossing.
+/// null when the traceparent is invalid, else packed fields — the core's packed check (as
+/// `checkTrace` returns it, in decimal), the canonical tracestate (`""` when absent or
+/// invalid), then `key, value` per member — so Java builds OpenTelemetry's own
+/// `TraceState` without a second crossing.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_extractTrace<'local>(
     mut env: EnvUnowned<'local>,
@@ -114,16 +117,16 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_extractTrace<'local>(
     tracestate_len: jint,
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let flags = with_text(env, &traceparent, traceparent_len, |parent| {
-            trace::check(parent, None).map(|checked| checked.flags)
+        let checked = with_text(env, &traceparent, traceparent_len, |parent| {
+            trace::check(parent, None)
         })?;
-        let Some(flags) = flags else {
+        let Some(checked) = checked else {
             return Ok(JByteArray::default());
         };
         let packed = with_text(env, &tracestate, tracestate_len, |state| {
             let state = TraceState::from_headers([state]);
             let mut out = FieldWriter::default();
-            out.push(&format!("{:02x}", flags.0));
+            out.push(&checked.packed().to_string());
             out.push(&state.canonical());
             for (key, value) in state.iter() {
                 out.push(key);

@@ -1,11 +1,13 @@
 //! The counters and the mode, shared with every binding loaded in the process.
 
-use ctxbridge_core::scope::{self, Mode};
+use ctxbridge_core::bridge::codes::misuse_of_code;
+use ctxbridge_core::scope::{self, Misuse, Mode};
 use jni::errors::ThrowRuntimeExAndDefault;
-use jni::objects::{JClass, JLongArray};
+use jni::objects::{JByteArray, JClass, JLongArray};
 use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
+use crate::bytes;
 use crate::guard::catch;
 
 /// The counters in `Stats::entries` order: attached, detached, out_of_order,
@@ -34,19 +36,18 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_resetStats(
     catch((), scope::reset_stats)
 }
 
-/// The mode as 0 off, 1 warn, 2 strict.
+/// The mode as the core's code (0 off, 1 warn, 2 strict; `Mode::code`).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_mode(
     _env: EnvUnowned<'_>,
     _class: JClass<'_>,
 ) -> jint {
-    catch(1, || match scope::mode() {
-        Mode::Off => 0,
-        Mode::Warn => 1,
-        Mode::Strict => 2,
+    catch(jint::from(Mode::Warn.code()), || {
+        jint::from(scope::mode().code())
     })
 }
 
+/// Sets the mode by the core's code; an unknown code is warn, the default.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_setMode(
     _env: EnvUnowned<'_>,
@@ -54,10 +55,30 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_setMode(
     mode: jint,
 ) {
     catch((), || {
-        scope::set_mode(match mode {
-            0 => Mode::Off,
-            2 => Mode::Strict,
-            _ => Mode::Warn,
-        })
+        let mode = u8::try_from(mode).ok().and_then(Mode::from_code);
+        scope::set_mode(mode.unwrap_or_default())
     })
+}
+
+/// The core's id of a code (`kind` 0: a misuse, 1–4; 1: a mode, 0–2), `""` for none, so a
+/// test can check Java's `Misuse` and `Mode` enums against the core's tables.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_codeId<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    kind: jint,
+    code: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let id = match kind {
+            0 => misuse_of_code(code).map(Misuse::id),
+            1 => u8::try_from(code)
+                .ok()
+                .and_then(Mode::from_code)
+                .map(Mode::id),
+            _ => None,
+        };
+        bytes::to_java(env, id.unwrap_or("").as_bytes())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
 }

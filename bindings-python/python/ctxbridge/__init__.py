@@ -41,6 +41,7 @@ _EXPORTS = {
     "ThreadPoolExecutor": ".executors",
     "Timer": ".executors",
     "Snapshot": ".handoff",
+    "Token": ".handoff",
     "attach": ".handoff",
     "capture": ".handoff",
     "detach": ".handoff",
@@ -90,6 +91,7 @@ if _typing.TYPE_CHECKING:
     from .executors import ThreadPoolExecutor as ThreadPoolExecutor
     from .executors import Timer as Timer
     from .handoff import Snapshot as Snapshot
+    from .handoff import Token as Token
     from .handoff import attach as attach
     from .handoff import capture as capture
     from .handoff import detach as detach

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import functools
 from concurrent.futures import Executor
-from typing import Any, Callable, Optional, TypeVar
+from typing import Callable, Optional, TypeVar
+
+from typing_extensions import TypeVarTuple, Unpack
 
 from . import _args
 from .executors import refuse_coroutine_function
@@ -19,13 +21,14 @@ from .handoff import capture, run_sync
 __all__ = ["run_in_executor"]
 
 R = TypeVar("R")
+Ts = TypeVarTuple("Ts")
 
 
 async def run_in_executor(
     executor: Optional[Executor],
-    fn: Callable[..., R],
+    fn: Callable[[Unpack[Ts]], R],
     /,
-    *args: Any,
+    *args: Unpack[Ts],
     loop: Optional[asyncio.AbstractEventLoop] = None,
 ) -> R:
     """``await loop.run_in_executor(executor, fn, *args)`` in the caller's context."""

@@ -12,6 +12,8 @@ import threading
 from concurrent import futures
 from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
+from typing_extensions import ParamSpec
+
 from opentelemetry.context.context import Context
 
 from . import _args
@@ -21,6 +23,7 @@ from .propagator import CtxbridgePropagator
 __all__ = ["ThreadPoolExecutor", "ProcessPoolExecutor", "Thread", "Timer"]
 
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 def _original(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,11 +36,12 @@ def _original(function: Callable[..., Any]) -> Callable[..., Any]:
 class ThreadPoolExecutor(futures.ThreadPoolExecutor):
     """``concurrent.futures.ThreadPoolExecutor`` that carries the submitter's context."""
 
-    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+    def submit(self, fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> "futures.Future[R]":
         _args.function("ThreadPoolExecutor.submit", "fn", fn)
         refuse_coroutine_function("ctxbridge.ThreadPoolExecutor.submit", fn)
         submit = _original(futures.ThreadPoolExecutor.submit)
-        return submit(self, run_sync, capture(), fn, *args, **kwargs)
+        future: "futures.Future[R]" = submit(self, run_sync, capture(), fn, *args, **kwargs)
+        return future
 
 
 def refuse_coroutine_function(where: str, fn: Any) -> None:
@@ -62,7 +66,7 @@ class ProcessPoolExecutor(futures.ProcessPoolExecutor):
     The child process needs its own tracer provider, set up in ``initializer``.
     """
 
-    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> "futures.Future[R]":
+    def submit(self, fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> "futures.Future[R]":
         _args.function("ProcessPoolExecutor.submit", "fn", fn)
         refuse_coroutine_function("ctxbridge.ProcessPoolExecutor.submit", fn)
         carrier: Dict[str, str] = {}

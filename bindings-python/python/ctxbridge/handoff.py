@@ -14,18 +14,25 @@ import contextvars
 import functools
 import inspect
 import time
-from typing import Any, Awaitable, Callable, Coroutine, Tuple, TypeVar, Union, overload
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Tuple, TypeVar, Union, overload
 
 from opentelemetry import context as otel_context
+from typing_extensions import ParamSpec, TypeAlias
 from opentelemetry.context.context import Context
 
 from . import _args, _native
 from .diagnostics import report
 from .runtime import CtxbridgeRuntimeContext
 
-__all__ = ["Snapshot", "capture", "attach", "detach", "run_in", "wrap"]
+__all__ = ["Snapshot", "Token", "capture", "attach", "detach", "run_in", "wrap"]
 
 R = TypeVar("R")
+P = ParamSpec("P")
+
+#: What :func:`attach` returns and :func:`detach` takes: ctxbridge's token under
+#: ``OTEL_PYTHON_CONTEXT=ctxbridge``, else the ``contextvars`` token OpenTelemetry's
+#: default runtime gives.
+Token: TypeAlias = Union[_native.Token, "contextvars.Token[Context]"]
 
 
 class Snapshot:
@@ -52,7 +59,7 @@ def _runtime_is_ctxbridge() -> bool:
     return isinstance(getattr(otel_context, "_RUNTIME_CONTEXT", None), CtxbridgeRuntimeContext)
 
 
-def attach(context: Context) -> Any:
+def attach(context: Context) -> Token:
     """Makes ``context`` current and returns a token for :func:`detach`."""
     _args.context("attach", "context", context)
     if _runtime_is_ctxbridge():
@@ -60,7 +67,7 @@ def attach(context: Context) -> Any:
     return otel_context.attach(context)
 
 
-def detach(token: Any) -> None:
+def detach(token: Token) -> None:
     """Undoes :func:`attach`. A misuse is counted and reported under the mode (in
     ``strict`` mode it raises :class:`ctxbridge.MisuseError`).
 
@@ -69,7 +76,8 @@ def detach(token: Any) -> None:
     (another Context, a token used twice) is detected.
     """
     if _runtime_is_ctxbridge():
-        _native.detach(token)
+        # Any other object is refused by the core with ctxbridge's own TypeError.
+        _native.detach(token)  # type: ignore[arg-type]
         return
     if not isinstance(token, contextvars.Token):
         raise _args.type_error("detach", "token", "a token returned by attach()", token)
@@ -107,7 +115,7 @@ def _exit(context: Context, native: bool, token: Any, marker: Any) -> None:
         report("leaked")
 
 
-def _run_task(context: Context, fn: Callable[..., R], args: tuple, kwargs: dict) -> R:
+def _run_task(context: Context, fn: Callable[..., R], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> R:
     native, token, marker = _enter(context)
     try:
         return fn(*args, **kwargs)
@@ -115,7 +123,9 @@ def _run_task(context: Context, fn: Callable[..., R], args: tuple, kwargs: dict)
         _exit(context, native, token, marker)
 
 
-async def _run_task_async(context: Context, fn: Callable[..., Awaitable[R]], args: tuple, kwargs: dict) -> R:
+async def _run_task_async(
+    context: Context, fn: Callable[..., Awaitable[R]], args: Tuple[Any, ...], kwargs: Dict[str, Any]
+) -> R:
     native, token, marker = _enter(context)
     try:
         return await fn(*args, **kwargs)
@@ -130,10 +140,10 @@ async def _as_task(variables: contextvars.Context, coroutine: Coroutine[Any, Any
 
 @overload
 def run_in(
-    target: Union[Snapshot, Context], fn: Callable[..., Coroutine[Any, Any, R]], /, *args: Any, **kwargs: Any
+    target: Union[Snapshot, Context], fn: Callable[P, Coroutine[Any, Any, R]], /, *args: P.args, **kwargs: P.kwargs
 ) -> Coroutine[Any, Any, R]: ...
 @overload
-def run_in(target: Union[Snapshot, Context], fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R: ...
+def run_in(target: Union[Snapshot, Context], fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R: ...
 def run_in(target: Union[Snapshot, Context], fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """Runs ``fn(*args, **kwargs)`` in ``target`` (a :class:`Snapshot`, or an
     OpenTelemetry ``Context`` as the seed's ``context.get_current()`` returns) with task
@@ -165,7 +175,7 @@ def _unpack(target: Union[Snapshot, Context]) -> Tuple[contextvars.Context, Cont
     raise _args.type_error("run_in", "target", "a ctxbridge.Snapshot or an OpenTelemetry Context", target)
 
 
-def wrap(fn: Callable[..., R]) -> Callable[..., R]:
+def wrap(fn: Callable[P, R]) -> Callable[P, R]:
     """Captures now; the returned callable runs ``fn`` in the capture wherever it is called.
     A coroutine function gives a coroutine function (see :func:`run_in`)."""
     _args.function("wrap", "fn", fn)
@@ -180,7 +190,7 @@ def wrap(fn: Callable[..., R]) -> Callable[..., R]:
         return wrapped_async  # type: ignore[return-value]
 
     @functools.wraps(fn)
-    def wrapped(*args: Any, **kwargs: Any) -> R:
-        return run_in(snapshot, fn, *args, **kwargs)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        return run_sync(snapshot, fn, *args, **kwargs)
 
     return wrapped

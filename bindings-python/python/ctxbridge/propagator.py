@@ -66,7 +66,7 @@ class ValidatedTraceState(TraceState):
         state._header = header
         return state
 
-    @property  # type: ignore[override]
+    @property
     def _dict(self) -> typing.Dict[str, str]:
         members = self.__dict__.get("_members")
         if members is None:

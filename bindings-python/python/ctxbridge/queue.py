@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, Mapping, MutableMapping, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, Mapping, MutableMapping, Optional, Sequence, Tuple, TypeVar, Union
 
 from opentelemetry import baggage as otel_baggage
 from opentelemetry import trace
@@ -25,6 +25,9 @@ from .handoff import attach, detach
 from .propagator import CtxbridgePropagator, ValidatedTraceState, remote_span_context
 
 __all__ = ["Resume", "decide", "inject", "resume"]
+
+#: A message's headers: whatever mutable string map the caller has, handed back as it is.
+H = TypeVar("H", bound=MutableMapping[str, str])
 
 Seconds = Union[float, int, datetime.timedelta]
 Instant = Union[float, int, datetime.datetime]
@@ -45,7 +48,7 @@ class Resume:
     baggage: Dict[str, str] = field(default_factory=dict)
 
 
-def inject(headers: MutableMapping[str, str], context: Optional[Context] = None) -> MutableMapping[str, str]:
+def inject(headers: H, context: Optional[Context] = None) -> H:
     """Writes ``traceparent``, ``tracestate`` and ``baggage`` of ``context`` (default:
     the current one) into a message's headers, and returns them."""
     _args.mapping("inject", "headers", headers, mutable=True)

@@ -1,7 +1,8 @@
 //! The numbers a binding's host side needs from the codecs: how much of a header can
 //! matter (so a host that copies strings across its boundary copies no more), the longest
-//! tracestate sent, and the flag bits a traceparent keeps.
+//! tracestate sent, the flag bits a traceparent keeps, and where its ids start.
 
+use super::trace;
 use crate::ids::TraceFlags;
 use crate::{baggage, traceparent, tracestate};
 
@@ -21,16 +22,22 @@ pub enum Limit {
     /// The Level 2 random trace-id flag ([`TraceFlags::RANDOM`]): it belongs to the trace
     /// id, so a host whose SDK drops it on child spans puts it back for that trace.
     RandomFlag = 5,
+    /// Where the trace-id starts in a trimmed traceparent ([`trace::TRACE_ID_AT`]).
+    TraceIdAt = 6,
+    /// Where the parent-id starts in a trimmed traceparent ([`trace::SPAN_ID_AT`]).
+    SpanIdAt = 7,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 6] = [
+    pub const ALL: [Limit; 8] = [
         Limit::TraceparentRead,
         Limit::TracestateRead,
         Limit::BaggageRead,
         Limit::TracestateSent,
         Limit::KnownFlags,
         Limit::RandomFlag,
+        Limit::TraceIdAt,
+        Limit::SpanIdAt,
     ];
 
     pub fn value(self) -> usize {
@@ -41,6 +48,8 @@ impl Limit {
             Limit::TracestateSent => tracestate::MAX_ENCODED_LEN,
             Limit::KnownFlags => usize::from(TraceFlags::KNOWN),
             Limit::RandomFlag => usize::from(TraceFlags::RANDOM.0),
+            Limit::TraceIdAt => trace::TRACE_ID_AT,
+            Limit::SpanIdAt => trace::SPAN_ID_AT,
         }
     }
 

@@ -1,7 +1,7 @@
 //! A received trace context, checked in one call; the tracestate to send.
 
 use crate::ids::TraceFlags;
-use crate::traceparent::parse_traceparent;
+use crate::traceparent::{parse_traceparent, trim_ows};
 use crate::tracestate::{self, TraceState};
 
 /// What a host does with the `tracestate` that came with a valid `traceparent`.
@@ -66,22 +66,32 @@ impl TracestateVerdict {
 
 /// A valid received `traceparent`, and the verdict on its `tracestate`.
 ///
-/// A host slices the ids out of its own string: a valid traceparent, once SP and HTAB
-/// around it are trimmed, holds the trace-id at 3..35 and the parent-id at 36..52.
+/// A host slices the ids out of its own string, so that only numbers cross back: the
+/// trace-id's 32 hex digits start at `start` + [`TRACE_ID_AT`], the parent-id's 16 at
+/// `start` + [`SPAN_ID_AT`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckedTrace {
     /// The flags to keep (unknown bits zeroed).
     pub flags: TraceFlags,
     pub tracestate: TracestateVerdict,
+    /// Where the value starts once the SP and HTAB around it are trimmed (a valid value is
+    /// ASCII, so this is an offset in bytes, UTF-16 units and characters alike).
+    pub start: u16,
 }
+
+/// Where the trace-id starts in a trimmed traceparent.
+pub const TRACE_ID_AT: usize = 3;
+/// Where the parent-id starts in a trimmed traceparent.
+pub const SPAN_ID_AT: usize = 36;
 
 impl CheckedTrace {
     /// What an invalid traceparent packs as.
     pub const INVALID: i32 = -1;
 
-    /// One number for a boundary: `flags | verdict << 8`, never negative.
+    /// One number for a boundary, never negative: `flags | verdict << 8 | start << 10`
+    /// (flags in bits 0–7, the verdict in 8–9, the start from bit 10).
     pub fn packed(self) -> i32 {
-        i32::from(self.flags.0) | (self.tracestate.code() as i32) << 8
+        i32::from(self.flags.0) | (self.tracestate.code() as i32) << 8 | i32::from(self.start) << 10
     }
 
     /// The inverse of [`CheckedTrace::packed`]; `None` for [`CheckedTrace::INVALID`].
@@ -89,7 +99,8 @@ impl CheckedTrace {
         let packed = u32::try_from(packed).ok()?;
         Some(CheckedTrace {
             flags: TraceFlags((packed & 0xff) as u8),
-            tracestate: TracestateVerdict::from_code(packed >> 8)?,
+            tracestate: TracestateVerdict::from_code(packed >> 8 & 0b11)?,
+            start: u16::try_from(packed >> 10).ok()?,
         })
     }
 }
@@ -111,9 +122,12 @@ where
     I::IntoIter: Clone,
 {
     let parsed = parse_traceparent(traceparent).ok()?;
+    // The parse refused values longer than traceparent::MAX_LEN (512), so this fits.
+    let start = trim_ows(traceparent).as_ptr() as usize - traceparent.as_ptr() as usize;
     Some(CheckedTrace {
         flags: parsed.flags,
         tracestate: TracestateVerdict::of_headers(tracestate),
+        start: u16::try_from(start).ok()?,
     })
 }
 
@@ -202,6 +216,15 @@ mod tests {
     fn packs_and_unpacks() {
         let checked = check(PARENT, [" a=1"]).unwrap();
         assert_eq!(checked.packed(), 1 | 2 << 8);
+        let padded = format!(" \t{PARENT} ");
+        let checked = check(&padded, None).unwrap();
+        assert_eq!(checked.start, 2);
+        assert_eq!(
+            &padded[2 + TRACE_ID_AT..][..32],
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
+        assert_eq!(&padded[2 + SPAN_ID_AT..][..16], "00f067aa0ba902b7");
+        assert_eq!(CheckedTrace::unpack(checked.packed()), Some(checked));
         assert_eq!(CheckedTrace::unpack(checked.packed()), Some(checked));
         assert_eq!(CheckedTrace::unpack(CheckedTrace::INVALID), None);
         assert_eq!(check_packed("junk", ["a=1"]), CheckedTrace::INVALID);

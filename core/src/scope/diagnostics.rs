@@ -77,6 +77,18 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Off, Mode::Warn, Mode::Strict];
+
+    /// The mode of a number from [`Mode::code`] (0 off, 1 warn, 2 strict).
+    pub fn from_code(code: u8) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|mode| mode.code() == code)
+    }
+
+    /// The mode as a number for a boundary.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Mode::Off => "off",
@@ -225,15 +237,11 @@ pub fn reset_stats() {
 }
 
 pub fn mode() -> Mode {
-    match MODE.load(Ordering::Relaxed) {
-        0 => Mode::Off,
-        2 => Mode::Strict,
-        _ => Mode::Warn,
-    }
+    Mode::from_code(MODE.load(Ordering::Relaxed)).unwrap_or_default()
 }
 
 pub fn set_mode(mode: Mode) {
-    MODE.store(mode as u8, Ordering::Relaxed);
+    MODE.store(mode.code(), Ordering::Relaxed);
 }
 
 /// Applies the mode to a misuse (already counted) at `site`: `Err` in strict mode;

@@ -33,8 +33,8 @@ final class AgentPresence {
    * Called on the first {@link CtxbridgeContextStorage#root()} under the agent. When that call
    * comes from the agent's {@code AgentContextStorage} (it is wrapping this storage: the agent
    * started, and its storage holds the context) in the application's copy of ctxbridge and no
-   * extension published its counters, says once which property to set. An agent that failed
-   * to start wraps nothing, and ctxbridge's storage stays in use: nothing is said.
+   * extension published its counters, says once which property to set. An agent that failed to
+   * start wraps nothing, and ctxbridge's storage stays in use: nothing is said.
    */
   static void checkWrapping() {
     if (Diagnostics.inAgentExtension || !CHECKED.compareAndSet(false, true)) {

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * OpenTelemetry {@link Baggage} to and from the {@code baggage} header, through the core's
- * codec. A member's properties travel as OpenTelemetry's metadata string ({@code a=1;b}).
+ * OpenTelemetry {@link Baggage} to and from the {@code baggage} header, through the core's codec. A
+ * member's properties travel as OpenTelemetry's metadata string ({@code a=1;b}).
  */
 final class BaggageCodec {
   private BaggageCodec() {}

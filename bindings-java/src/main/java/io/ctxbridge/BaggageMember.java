@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One member of a {@code baggage} header, in header order (OpenTelemetry's {@code Baggage}
- * keeps members sorted by key, so the explicit codec API uses this instead).
+ * One member of a {@code baggage} header, in header order (OpenTelemetry's {@code Baggage} keeps
+ * members sorted by key, so the explicit codec API uses this instead).
  *
  * @param key the member's key
  * @param value the percent-decoded value
@@ -26,8 +26,8 @@ public record BaggageMember(String key, String value, List<List<String>> propert
   }
 
   /**
-   * The properties as OpenTelemetry Java keeps them, one metadata string ({@code a=1;b}): the
-   * form the core writes and reads for the JNI library.
+   * The properties as OpenTelemetry Java keeps them, one metadata string ({@code a=1;b}): the form
+   * the core writes and reads for the JNI library.
    */
   public String metadata() {
     StringBuilder metadata = new StringBuilder();

@@ -7,10 +7,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Executors that carry the submitter's context into their tasks: the context is captured when
- * a task is submitted (never inside the worker), the task runs in it, and whatever the task
- * leaves attached is closed and counted when it returns (DESIGN rule 6), so a pooled thread
- * never carries one task's context into the next.
+ * Executors that carry the submitter's context into their tasks: the context is captured when a
+ * task is submitted (never inside the worker), the task runs in it, and whatever the task leaves
+ * attached is closed and counted when it returns (DESIGN rule 6), so a pooled thread never carries
+ * one task's context into the next.
  *
  * <pre>{@code
  * ExecutorService pool = ContextExecutors.wrap(Executors.newFixedThreadPool(4));
@@ -42,12 +42,14 @@ public final class ContextExecutors {
     if (executor instanceof ScheduledExecutorService scheduled) {
       return wrap(scheduled);
     }
-    return executor instanceof ContextExecutorService ? executor : new ContextExecutorService(executor);
+    return executor instanceof ContextExecutorService
+        ? executor
+        : new ContextExecutorService(executor);
   }
 
   /**
-   * A scheduled executor whose tasks run in the context current where they were scheduled.
-   * Periodic tasks run every time in the context captured when they were scheduled.
+   * A scheduled executor whose tasks run in the context current where they were scheduled. Periodic
+   * tasks run every time in the context captured when they were scheduled.
    */
   public static ScheduledExecutorService wrap(ScheduledExecutorService executor) {
     Args.notNull(executor, "ContextExecutors.wrap", "executor");

@@ -6,8 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link ScheduledExecutorService} that captures the context when a task is scheduled. A
- * periodic task runs every time in that one capture, each run with its own task hygiene.
+ * A {@link ScheduledExecutorService} that captures the context when a task is scheduled. A periodic
+ * task runs every time in that one capture, each run with its own task hygiene.
  */
 final class ContextScheduledExecutorService extends ContextExecutorService
     implements ScheduledExecutorService {

@@ -7,26 +7,26 @@ import io.opentelemetry.context.Scope;
 import java.util.concurrent.Callable;
 
 /**
- * A {@link ContextStorage} whose scopes follow ctxbridge's rules (DESIGN section 4), decided
- * by the Rust core:
+ * A {@link ContextStorage} whose scopes follow ctxbridge's rules (DESIGN section 4), decided by the
+ * Rust core:
  *
  * <ul>
  *   <li>closing the latest scope restores what was current before it;
  *   <li>closing an earlier scope ({@link Misuse#OUT_OF_ORDER}) also restores what was current
- *       before it; the scopes opened after it end with it (each counted as {@link
- *       Misuse#LEAKED}), and closing one of those later changes nothing. This differs, on
- *       purpose, from OpenTelemetry's default {@code ThreadLocalContextStorage}, which ignores
- *       a close whose context is not current (attach A, attach B, close A: B stays current;
- *       close B: A comes back), leaving a leaked scope current on a pooled thread;
+ *       before it; the scopes opened after it end with it (each counted as {@link Misuse#LEAKED}),
+ *       and closing one of those later changes nothing. This differs, on purpose, from
+ *       OpenTelemetry's default {@code ThreadLocalContextStorage}, which ignores a close whose
+ *       context is not current (attach A, attach B, close A: B stays current; close B: A comes
+ *       back), leaving a leaked scope current on a pooled thread;
  *   <li>closing a scope twice ({@link Misuse#DOUBLE_DETACH}) or on another thread ({@link
  *       Misuse#WRONG_SCOPE}) changes nothing;
- *   <li>every misuse is counted ({@link Diagnostics#stats()}) and logged once per call site
- *       ({@link Mode#WARN}) or thrown ({@link Mode#STRICT}).
+ *   <li>every misuse is counted ({@link Diagnostics#stats()}) and logged once per call site ({@link
+ *       Mode#WARN}) or thrown ({@link Mode#STRICT}).
  * </ul>
  *
- * <p>It is installed by having the jar on the class path: {@link
- * CtxbridgeContextStorageProvider} is registered in {@code META-INF/services}. The {@code
- * Context} objects stay in Java; each attach and close is one JNI call with {@code long}s.
+ * <p>It is installed by having the jar on the class path: {@link CtxbridgeContextStorageProvider}
+ * is registered in {@code META-INF/services}. The {@code Context} objects stay in Java; each attach
+ * and close is one JNI call with {@code long}s.
  */
 public final class CtxbridgeContextStorage implements ContextStorage {
   static final CtxbridgeContextStorage INSTANCE = new CtxbridgeContextStorage();
@@ -56,9 +56,9 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   }
 
   /**
-   * Opens a scope for a task wrapper even when {@code context} is already current, so that
-   * the task still gets rule 6's hygiene; null when this storage does not hold {@code context}
-   * as current (another storage is in use).
+   * Opens a scope for a task wrapper even when {@code context} is already current, so that the task
+   * still gets rule 6's hygiene; null when this storage does not hold {@code context} as current
+   * (another storage is in use).
    */
   ScopeFrame attachForTask(Context context) {
     ThreadStack stack = STACKS.get();
@@ -67,9 +67,9 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   }
 
   /**
-   * The root context. Under the Java agent without ctxbridge as its extension, the agent wraps
-   * this storage in its own, which asks for the root once: {@link AgentPresence} says then,
-   * once, that ctxbridge's rules do not apply.
+   * The root context. Under the Java agent without ctxbridge as its extension, the agent wraps this
+   * storage in its own, which asks for the root once: {@link AgentPresence} says then, once, that
+   * ctxbridge's rules do not apply.
    */
   @Override
   public Context root() {
@@ -122,10 +122,10 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   }
 
   /**
-   * Runs {@code task} as a task (DESIGN rule 6) on top of {@code own}, the scope its wrapper
-   * opened on this thread: whatever the task leaves attached is closed and counted as {@link
-   * Misuse#LEAKED}, then {@code own} is closed and what was current before it restored,
-   * whatever the task did, so a pooled thread never carries one task's context into the next.
+   * Runs {@code task} as a task (DESIGN rule 6) on top of {@code own}, the scope its wrapper opened
+   * on this thread: whatever the task leaves attached is closed and counted as {@link
+   * Misuse#LEAKED}, then {@code own} is closed and what was current before it restored, whatever
+   * the task did, so a pooled thread never carries one task's context into the next.
    */
   <T> T call(ScopeFrame own, Callable<T> task, Object site) throws Exception {
     ThreadStack stack = own.owner;
@@ -153,8 +153,8 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   }
 
   /**
-   * Whether OpenTelemetry's {@code Context} uses this storage now, directly or through a
-   * storage that delegates to it (as {@code opentelemetry-sdk-testing}'s settable one does).
+   * Whether OpenTelemetry's {@code Context} uses this storage now, directly or through a storage
+   * that delegates to it (as {@code opentelemetry-sdk-testing}'s settable one does).
    */
   public static boolean isInstalled() {
     try (Scope probe = ContextStorage.get().attach(Context.root())) {

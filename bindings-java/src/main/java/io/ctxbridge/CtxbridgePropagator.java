@@ -16,24 +16,22 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * W3C {@code traceparent}, {@code tracestate} and {@code baggage} in one propagator, on
- * ctxbridge's codecs (W3C Trace Context Level 2, W3C Baggage).
+ * W3C {@code traceparent}, {@code tracestate} and {@code baggage} in one propagator, on ctxbridge's
+ * codecs (W3C Trace Context Level 2, W3C Baggage).
  *
  * <ul>
- *   <li>Repeated headers are read with {@link TextMapGetter#getAll}: a repeated {@code
- *       traceparent} is ambiguous and starts a new trace; repeated {@code tracestate} and
- *       {@code baggage} values are combined in order.
+ *   <li>Repeated headers are read with {@link TextMapGetter#getAll}: a repeated {@code traceparent}
+ *       is ambiguous and starts a new trace; repeated {@code tracestate} and {@code baggage} values
+ *       are combined in order.
  *   <li>Bad input never throws: the context it was given comes back (an invalid tracestate is
  *       dropped and the traceparent kept; a malformed baggage member is dropped alone).
- *   <li>The tracestate is handed over as OpenTelemetry's own {@link TraceState} (so an
- *       extracted {@link SpanContext} equals one built with {@code TraceState.builder()}), or as
- *       a {@link W3cTraceState} when it has members only Level 2 allows, which the SDK's
- *       builder would drop.
+ *   <li>The tracestate is handed over as OpenTelemetry's own {@link TraceState} (so an extracted
+ *       {@link SpanContext} equals one built with {@code TraceState.builder()}), or as a {@link
+ *       W3cTraceState} when it has members only Level 2 allows, which the SDK's builder would drop.
  * </ul>
  *
- * <p>Each header crosses into the core once, as bytes; only the ids are sliced out as strings.
- * Use {@link #getInstance()}, or {@code otel.propagators=ctxbridge} with the SDK autoconfigure
- * module.
+ * <p>Each header crosses into the core once, as bytes; only the ids are sliced out as strings. Use
+ * {@link #getInstance()}, or {@code otel.propagators=ctxbridge} with the SDK autoconfigure module.
  */
 public final class CtxbridgePropagator implements TextMapPropagator {
   static final String TRACEPARENT = "traceparent";
@@ -42,6 +40,7 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   private static final List<String> FIELDS = List.of(TRACEPARENT, TRACESTATE, BAGGAGE);
   private static final CtxbridgePropagator INSTANCE = new CtxbridgePropagator();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   /** The flag bits a traceparent carries (sampled 01, random 02), from the core. */
   private static final int KNOWN_FLAGS = Native.readLimit(Native.KNOWN_FLAGS);
 
@@ -138,19 +137,17 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     return spanContext(cut(traceparent, TRACEPARENT_LIMIT), tracestate);
   }
 
+  // Where a traceparent's ids start once it is trimmed, from the core.
+  private static final int TRACE_ID_AT = Native.readLimit(Native.TRACE_ID_AT);
+  private static final int SPAN_ID_AT = Native.readLimit(Native.SPAN_ID_AT);
+
   /** A remote span context from a traceparent and its tracestate, or null if invalid. */
   static SpanContext spanContext(String traceparent, String tracestate) {
-    traceparent = trimOws(traceparent);
     byte[] parent = Fields.utf8(traceparent);
-    String traceId;
-    TraceFlags flags;
+    int checked;
     TraceState traceState;
     if (tracestate == null) {
-      int checked = Native.checkTrace(parent, parent.length, null, 0);
-      if (checked < 0) {
-        return null;
-      }
-      flags = TraceFlags.fromByte((byte) (checked & 0xff));
+      checked = Native.checkTrace(parent, parent.length, null, 0);
       traceState = TraceState.getDefault();
     } else {
       byte[] state = Fields.utf8(tracestate);
@@ -159,32 +156,24 @@ public final class CtxbridgePropagator implements TextMapPropagator {
         return null;
       }
       String[] fields = Fields.unpack(packed);
-      flags = TraceFlags.fromHex(fields[0], 0);
+      checked = Integer.parseInt(fields[0]);
       traceState = W3cTraceState.received(fields);
     }
-    traceId = traceparent.substring(3, 35);
-    return SpanContext.createFromRemoteParent(
-        traceId, traceparent.substring(36, 52), flags, traceState);
+    return checked < 0 ? null : remote(traceparent, checked, traceState);
   }
 
   /**
-   * The value without surrounding spaces and tabs (HTTP's optional whitespace), so the ids
-   * sit at their fixed offsets. The core trims the same way when it checks the value.
+   * The remote span context of a valid traceparent, given the core's packed check of it (flags in
+   * bits 0-7, where the trimmed value starts from bit 10): the ids are sliced out of the caller's
+   * own string, so only a number crossed back.
    */
-  static String trimOws(String value) {
-    int start = 0;
-    int end = value.length();
-    while (start < end && isOws(value.charAt(start))) {
-      start++;
-    }
-    while (end > start && isOws(value.charAt(end - 1))) {
-      end--;
-    }
-    return start == 0 && end == value.length() ? value : value.substring(start, end);
-  }
-
-  private static boolean isOws(char c) {
-    return c == ' ' || c == '\t';
+  static SpanContext remote(String traceparent, int checked, TraceState traceState) {
+    int start = checked >>> 10;
+    return SpanContext.createFromRemoteParent(
+        traceparent.substring(start + TRACE_ID_AT, start + TRACE_ID_AT + 32),
+        traceparent.substring(start + SPAN_ID_AT, start + SPAN_ID_AT + 16),
+        TraceFlags.fromByte((byte) (checked & 0xff)),
+        traceState);
   }
 
   /**

@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * The misuse counters and the mode. The initial mode comes from the system property {@code
- * ctxbridge.mode} or the environment variable {@code CTXBRIDGE_MODE} ({@code off}, {@code warn}
- * or {@code strict}); the default is {@code warn}.
+ * ctxbridge.mode} or the environment variable {@code CTXBRIDGE_MODE} ({@code off}, {@code warn} or
+ * {@code strict}); the default is {@code warn}.
  */
 public final class Diagnostics {
   static final Logger LOGGER = Logger.getLogger("io.ctxbridge");
@@ -81,8 +81,8 @@ public final class Diagnostics {
   }
 
   /**
-   * The agent extension's bean when this copy of ctxbridge is the application's and the Java
-   * agent runs (its copy holds the storage then), else null.
+   * The agent extension's bean when this copy of ctxbridge is the application's and the Java agent
+   * runs (its copy holds the storage then), else null.
    */
   private static DiagnosticsMXBean agentBean() {
     DiagnosticsMXBean agent = agentBean;
@@ -99,8 +99,8 @@ public final class Diagnostics {
   private static volatile DiagnosticsMXBean agentBean;
 
   /**
-   * Applies the mode to a misuse the rules already counted: logs it once per call site (warn)
-   * or throws (strict).
+   * Applies the mode to a misuse the rules already counted: logs it once per call site (warn) or
+   * throws (strict).
    */
   static void report(Misuse misuse, String site) {
     byte[] site8 = Fields.utf8(site);

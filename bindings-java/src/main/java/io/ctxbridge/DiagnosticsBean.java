@@ -11,8 +11,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The {@link DiagnosticsMXBean} of this copy of ctxbridge, and the lookup of the one the Java
- * agent extension published.
+ * The {@link DiagnosticsMXBean} of this copy of ctxbridge, and the lookup of the one the Java agent
+ * extension published.
  */
 final class DiagnosticsBean implements DiagnosticsMXBean {
   private DiagnosticsBean() {}

@@ -12,8 +12,8 @@ public interface DiagnosticsMXBean {
   String OBJECT_NAME = "io.ctxbridge:type=Diagnostics";
 
   /**
-   * Every counter at one instant, in the order of {@link Stats}: attached, detached,
-   * out-of-order, double-detach, wrong-scope, leaked.
+   * Every counter at one instant, in the order of {@link Stats}: attached, detached, out-of-order,
+   * double-detach, wrong-scope, leaked.
    */
   long[] getCounters();
 

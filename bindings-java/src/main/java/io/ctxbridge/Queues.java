@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Carrying a trace through a message queue (DESIGN section 5): the producer {@link #inject}s
- * the current context into the message headers (Kafka or AMQP headers, SQS attributes, Redis
- * stream fields); the consumer {@link #resume}s it, as a child while the message is fresh and
- * as a new, linked trace once it is older than {@code maxAge}.
+ * Carrying a trace through a message queue (DESIGN section 5): the producer {@link #inject}s the
+ * current context into the message headers (Kafka or AMQP headers, SQS attributes, Redis stream
+ * fields); the consumer {@link #resume}s it, as a child while the message is fresh and as a new,
+ * linked trace once it is older than {@code maxAge}.
  */
 public final class Queues {
   private static final TextMapSetter<Map<String, String>> MAP_SETTER =
@@ -70,7 +70,8 @@ public final class Queues {
     Args.notNull(maxAge, "Queues.resume", "maxAge");
     Args.notNull(now, "Queues.resume", "now");
     if (maxAge.isNegative()) {
-      throw new IllegalArgumentException("ctxbridge: Queues.resume: maxAge must not be negative, got " + maxAge);
+      throw new IllegalArgumentException(
+          "ctxbridge: Queues.resume: maxAge must not be negative, got " + maxAge);
     }
     List<String> headers = new ArrayList<>();
     for (String name : CtxbridgePropagator.getInstance().fields()) {

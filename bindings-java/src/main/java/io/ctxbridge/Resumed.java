@@ -7,9 +7,9 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 
 /**
- * How a queue consumer continues the trace a message carries (DESIGN section 5): as a child of
- * the producer while the message is fresh, as a new trace linked to the producer once it is
- * older than the maximum age. Baggage survives either way.
+ * How a queue consumer continues the trace a message carries (DESIGN section 5): as a child of the
+ * producer while the message is fresh, as a new trace linked to the producer once it is older than
+ * the maximum age. Baggage survives either way.
  *
  * <pre>{@code
  * Resumed resumed = Queues.resume(message.headers(), message.enqueuedAt(), Duration.ofMinutes(5));
@@ -53,8 +53,8 @@ public final class Resumed {
   }
 
   /**
-   * The context to start the consumer span in: the producer as parent for {@link Kind#CHILD},
-   * none otherwise, and the baggage in both cases.
+   * The context to start the consumer span in: the producer as parent for {@link Kind#CHILD}, none
+   * otherwise, and the baggage in both cases.
    */
   public Context context() {
     Context context = Context.root();

@@ -4,9 +4,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
- * One attach: the {@code Context} made current, the frame below it, and the id of its native
- * frame. It is the {@link Scope} {@code makeCurrent()} returns; {@code close()} undoes the
- * attach under the scope rules (DESIGN section 4).
+ * One attach: the {@code Context} made current, the frame below it, and the id of its native frame.
+ * It is the {@link Scope} {@code makeCurrent()} returns; {@code close()} undoes the attach under
+ * the scope rules (DESIGN section 4).
  */
 final class ScopeFrame implements Scope {
   final Context context;

@@ -4,10 +4,10 @@ import io.ctxbridge.internal.Native;
 import java.lang.ref.Cleaner;
 
 /**
- * One thread's stack of scopes: the Java frames (which hold the {@code Context}s) and the
- * native stack the rules run on. Only its own thread touches it, through {@link
- * CtxbridgeContextStorage}'s {@code ThreadLocal}; the native stack is freed once the thread is
- * gone and this object is unreachable.
+ * One thread's stack of scopes: the Java frames (which hold the {@code Context}s) and the native
+ * stack the rules run on. Only its own thread touches it, through {@link CtxbridgeContextStorage}'s
+ * {@code ThreadLocal}; the native stack is freed once the thread is gone and this object is
+ * unreachable.
  */
 final class ThreadStack {
   private static final Cleaner CLEANER = Cleaner.create();

@@ -3,7 +3,6 @@ package io.ctxbridge;
 import io.ctxbridge.internal.Fields;
 import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,21 +16,16 @@ public final class W3cCodecs {
   private W3cCodecs() {}
 
   /**
-   * Parses one {@code traceparent} value into a remote span context (flags: only sampled and
-   * random are kept).
+   * Parses one {@code traceparent} value into a remote span context (flags: only sampled and random
+   * are kept).
    *
    * @throws IllegalArgumentException naming the broken rule
    */
   public static SpanContext parseTraceparent(String value) {
     Args.notNull(value, "W3cCodecs.parseTraceparent", "value");
-    value = CtxbridgePropagator.trimOws(value);
     byte[] bytes = Fields.utf8(value);
-    int flags = Native.parseTraceparent(bytes, bytes.length);
-    return SpanContext.createFromRemoteParent(
-        value.substring(3, 35),
-        value.substring(36, 52),
-        TraceFlags.fromByte((byte) flags),
-        W3cTraceState.empty());
+    int checked = Native.parseTraceparent(bytes, bytes.length);
+    return CtxbridgePropagator.remote(value, checked, W3cTraceState.empty());
   }
 
   /**
@@ -80,8 +74,8 @@ public final class W3cCodecs {
   }
 
   /**
-   * The {@code baggage} header for members (values percent-encoded; 64 members and 8192 bytes
-   * at most, whole members dropped from the right past that).
+   * The {@code baggage} header for members (values percent-encoded; 64 members and 8192 bytes at
+   * most, whole members dropped from the right past that).
    *
    * @throws IllegalArgumentException naming the rule a key or property breaks
    */

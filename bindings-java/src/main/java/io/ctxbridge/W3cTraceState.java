@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A {@link TraceState} validated by ctxbridge's core against W3C Trace Context Level 2, kept as
- * its canonical header. OpenTelemetry Java's own builder checks keys by Level 1 rules, so keys
- * such as {@code 1tenant@vendor} would be lost; the propagator hands this class over instead,
- * and injects it without re-encoding.
+ * A {@link TraceState} validated by ctxbridge's core against W3C Trace Context Level 2, kept as its
+ * canonical header. OpenTelemetry Java's own builder checks keys by Level 1 rules, so keys such as
+ * {@code 1tenant@vendor} would be lost; the propagator hands this class over instead, and injects
+ * it without re-encoding.
  *
  * <p>Members are parsed from the header the first time they are read.
  */
@@ -28,6 +28,7 @@ public final class W3cTraceState implements TraceState {
 
   private final String canonical;
   private volatile String[] pairs;
+
   /** The header to send when the canonical form is too long, asked of the core once. */
   private volatile String header;
 
@@ -41,11 +42,11 @@ public final class W3cTraceState implements TraceState {
   }
 
   /**
-   * The tracestate of a received header, from the packed fields of {@code
-   * Native.extractTrace} (flags, canonical, then key, value per member): OpenTelemetry's own
-   * {@link TraceState} when its builder keeps every member, so an extracted span context
-   * equals one built with {@link TraceState#builder()}; this class only when a member has a
-   * Level 2 key the SDK's builder would drop.
+   * The tracestate of a received header, from the packed fields of {@code Native.extractTrace}
+   * (flags, canonical, then key, value per member): OpenTelemetry's own {@link TraceState} when its
+   * builder keeps every member, so an extracted span context equals one built with {@link
+   * TraceState#builder()}; this class only when a member has a Level 2 key the SDK's builder would
+   * drop.
    */
   static TraceState received(String[] fields) {
     String canonical = fields[1];
@@ -161,8 +162,8 @@ public final class W3cTraceState implements TraceState {
   }
 
   /**
-   * This tracestate with {@code key} set to {@code value}, moved to the front (past 32 members
-   * the right-most is dropped).
+   * This tracestate with {@code key} set to {@code value}, moved to the front (past 32 members the
+   * right-most is dropped).
    *
    * @throws IllegalArgumentException naming the broken rule
    */
@@ -182,7 +183,10 @@ public final class W3cTraceState implements TraceState {
     String[] p = pairs;
     if (p == null) {
       byte[] value = Fields.utf8(canonical);
-      p = canonical.isEmpty() ? new String[0] : Fields.unpack(Native.parseTracestate(value, value.length));
+      p =
+          canonical.isEmpty()
+              ? new String[0]
+              : Fields.unpack(Native.parseTracestate(value, value.length));
       pairs = p;
     }
     return p;

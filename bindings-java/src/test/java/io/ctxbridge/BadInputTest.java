@@ -104,7 +104,8 @@ class BadInputTest {
     assertRule("traceparent.", () -> W3cCodecs.parseTraceparent("\uD800"));
     assertRule("tracestate.", () -> W3cCodecs.parseTracestate("UPPER=1"));
     assertRule("baggage.", () -> W3cCodecs.parseBaggage("no-equals-sign"));
-    assertRule("baggage.", () -> W3cCodecs.encodeBaggage(List.of(new BaggageMember("bad key", "v"))));
+    assertRule(
+        "baggage.", () -> W3cCodecs.encodeBaggage(List.of(new BaggageMember("bad key", "v"))));
     assertRule("tracestate.", () -> W3cTraceState.empty().with("Bad", "v"));
     assertRule(
         "traceparent.",

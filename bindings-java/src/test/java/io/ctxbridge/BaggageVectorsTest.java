@@ -5,7 +5,6 @@ import static io.ctxbridge.TestSupport.MAP_SETTER;
 import static io.ctxbridge.TestSupport.assertRule;
 import static io.ctxbridge.TestSupport.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +22,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every case of tests/vectors/baggage.json. The explicit codec keeps header order; through the
- * propagator the members land in OpenTelemetry's {@code Baggage}, which sorts them by key, so
- * that path is compared by key.
+ * propagator the members land in OpenTelemetry's {@code Baggage}, which sorts them by key, so that
+ * path is compared by key.
  */
 class BaggageVectorsTest {
   private static Stream<JsonNode> cases(String list) {
@@ -52,8 +51,7 @@ class BaggageVectorsTest {
 
   private static Map<String, List<String>> byKey(Baggage baggage) {
     Map<String, List<String>> map = new TreeMap<>();
-    baggage.forEach(
-        (k, e) -> map.put(k, List.of(e.getValue(), e.getMetadata().getValue())));
+    baggage.forEach((k, e) -> map.put(k, List.of(e.getValue(), e.getMetadata().getValue())));
     return map;
   }
 
@@ -86,7 +84,9 @@ class BaggageVectorsTest {
                           byKey(W3cCodecs.extractBaggage(injected)));
 
                       if (c.has("strict_error")) {
-                        assertRule(c.get("strict_error").asText() + ":", () -> W3cCodecs.parseBaggage(headers.get(0)));
+                        assertRule(
+                            c.get("strict_error").asText() + ":",
+                            () -> W3cCodecs.parseBaggage(headers.get(0)));
                       } else {
                         for (String header : headers) {
                           assertEquals(
@@ -106,7 +106,8 @@ class BaggageVectorsTest {
                     () -> {
                       List<BaggageMember> members = members(c.get("members"));
                       if (c.has("rule")) {
-                        assertRule(c.get("rule").asText() + ":", () -> W3cCodecs.encodeBaggage(members));
+                        assertRule(
+                            c.get("rule").asText() + ":", () -> W3cCodecs.encodeBaggage(members));
                       } else {
                         assertEquals(c.get("encoded").asText(), W3cCodecs.encodeBaggage(members));
                       }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads at once, and a million cycles: no lost counter update, no crash, and the native
- * heap (counted by the library's allocator) and the Java heap end where they started.
+ * Many threads at once, and a million cycles: no lost counter update, no crash, and the native heap
+ * (counted by the library's allocator) and the Java heap end where they started.
  */
 class ConcurrencyAndMemoryTest {
   private static final ContextKey<Integer> N = ContextKey.named("n");
@@ -91,7 +91,10 @@ class ConcurrencyAndMemoryTest {
     }
     propagate(200_000);
 
-    assertEquals(nativeBefore, Native.liveBytes(), "native bytes after 2M attach/close and 200k extract/inject cycles");
+    assertEquals(
+        nativeBefore,
+        Native.liveBytes(),
+        "native bytes after 2M attach/close and 200k extract/inject cycles");
     long heapGrowth = TestSupport.usedHeapAfterGc() - heapBefore;
     assertTrue(heapGrowth < 8 << 20, "Java heap grew by " + heapGrowth + " bytes");
     assertNull(Context.current().get(N));

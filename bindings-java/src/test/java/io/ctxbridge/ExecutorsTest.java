@@ -91,7 +91,8 @@ class ExecutorsTest {
 
       Diagnostics.setMode(Mode.STRICT);
       ExecutionException failed =
-          assertThrows(ExecutionException.class, () -> single.submit(leaky).get(10, TimeUnit.SECONDS));
+          assertThrows(
+              ExecutionException.class, () -> single.submit(leaky).get(10, TimeUnit.SECONDS));
       assertTrue(failed.getCause() instanceof MisuseException);
       assertEquals(Misuse.LEAKED, ((MisuseException) failed.getCause()).misuse());
       assertEquals(3, Diagnostics.stats().leaked());
@@ -104,8 +105,7 @@ class ExecutorsTest {
 
   @Test
   void scheduledAndPeriodicTasksKeepTheParent() throws Exception {
-    ScheduledExecutorService scheduler =
-        ContextExecutors.wrap(Executors.newScheduledThreadPool(2));
+    ScheduledExecutorService scheduler = ContextExecutors.wrap(Executors.newScheduledThreadPool(2));
     try {
       CountDownLatch fixedRate = new CountDownLatch(3);
       CountDownLatch fixedDelay = new CountDownLatch(3);
@@ -176,7 +176,9 @@ class ExecutorsTest {
                 .thenComposeAsync(
                     n -> CompletableFuture.supplyAsync(() -> step("reserve", n + 1), pool), pool)
                 .thenCombineAsync(
-                    CompletableFuture.supplyAsync(() -> step("quote", 10), pool), Integer::sum, pool)
+                    CompletableFuture.supplyAsync(() -> step("quote", 10), pool),
+                    Integer::sum,
+                    pool)
                 .thenApplyAsync(n -> step("confirm", n), pool);
       } finally {
         parent.end();

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A real {@code com.sun.net.httpserver} server on 127.0.0.1 with one reused handler thread. Its
  * handler does what opentelemetry-instrumentation-flask does on a reused WSGI thread: attaches the
- * extracted context, opens a SERVER span, attaches an inner context it never closes, hands work
- * to a wrapped executor, then closes the span's scope and the request's (out of order, because of
- * the leak). Each request must still get its own trace (DESIGN section 4, rule 3).
+ * extracted context, opens a SERVER span, attaches an inner context it never closes, hands work to
+ * a wrapped executor, then closes the span's scope and the request's (out of order, because of the
+ * leak). Each request must still get its own trace (DESIGN section 4, rule 3).
  */
 class HttpServerTest {
   private static final ContextKey<String> COMMENT = ContextKey.named("sqlcommenter");

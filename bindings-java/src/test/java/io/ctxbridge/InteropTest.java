@@ -30,10 +30,10 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code tests/vectors/interop.json} through the public propagator, beside OpenTelemetry
- * Java's own W3C propagators; and the host contracts of OpenTelemetry's {@code TraceState} and
- * {@code ContextStorage} (an extracted span context equals one the SDK builds; re-attaching the
- * current context is a no-op scope).
+ * {@code tests/vectors/interop.json} through the public propagator, beside OpenTelemetry Java's own
+ * W3C propagators; and the host contracts of OpenTelemetry's {@code TraceState} and {@code
+ * ContextStorage} (an extracted span context equals one the SDK builds; re-attaching the current
+ * context is a no-op scope).
  */
 class InteropTest {
   private static final CtxbridgePropagator CTXBRIDGE = CtxbridgePropagator.getInstance();
@@ -166,8 +166,7 @@ class InteropTest {
   void aTracestateThatIsNotW3cIsNeverSent() {
     for (JsonNode c : INTEROP.get("bad_tracestate")) {
       TraceState state = RawTraceState.of(c.get("serialized").asText());
-      SpanContext span =
-          SpanContext.create(TRACE_ID, SPAN_ID, TraceFlags.getSampled(), state);
+      SpanContext span = SpanContext.create(TRACE_ID, SPAN_ID, TraceFlags.getSampled(), state);
       Map<String, String> sent = injected(CTXBRIDGE, Context.root().with(Span.wrap(span)));
       assertEquals(TRACEPARENT, sent.get("traceparent"), c.get("name").asText());
       assertNull(sent.get("tracestate"), c.get("name").asText());
@@ -177,8 +176,8 @@ class InteropTest {
   @Test
   void anExtractedSpanContextEqualsTheOneTheSdkBuilds() {
     Map<String, String> carrier = Map.of("traceparent", TRACEPARENT, "tracestate", "a=1, b=2");
-    SpanContext ours = Span.fromContext(CTXBRIDGE.extract(Context.root(), carrier, GETTER))
-        .getSpanContext();
+    SpanContext ours =
+        Span.fromContext(CTXBRIDGE.extract(Context.root(), carrier, GETTER)).getSpanContext();
     SpanContext built =
         SpanContext.createFromRemoteParent(
             TRACE_ID,
@@ -194,7 +193,8 @@ class InteropTest {
             .getSpanContext();
     assertEquals(stock, ours);
     // The SDK's TraceState goes out unchanged.
-    assertEquals("a=1,b=2", injected(CTXBRIDGE, Context.root().with(Span.wrap(ours))).get("tracestate"));
+    assertEquals(
+        "a=1,b=2", injected(CTXBRIDGE, Context.root().with(Span.wrap(ours))).get("tracestate"));
   }
 
   @Test
@@ -212,8 +212,10 @@ class InteropTest {
         injected(
                 CTXBRIDGE,
                 Context.root()
-                    .with(Span.wrap(SpanContext.createFromRemoteParent(
-                        TRACE_ID, SPAN_ID, TraceFlags.getSampled(), state))))
+                    .with(
+                        Span.wrap(
+                            SpanContext.createFromRemoteParent(
+                                TRACE_ID, SPAN_ID, TraceFlags.getSampled(), state))))
             .get("tracestate"));
   }
 

@@ -14,12 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the library is found, and that the jar installs the storage by itself: each case starts
- * a JVM of its own, since a JVM loads a library once.
+ * How the library is found, and that the jar installs the storage by itself: each case starts a JVM
+ * of its own, since a JVM loads a library once.
  */
 class NativeLibraryTest {
   /** Runs {@code main} in a new JVM with the test class path minus sdk-testing; its output. */
-  private static String run(String main, String... jvmArgs) throws IOException, InterruptedException {
+  private static String run(String main, String... jvmArgs)
+      throws IOException, InterruptedException {
     String classPath =
         Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
             .filter(entry -> !entry.contains("opentelemetry-sdk-testing"))

@@ -34,12 +34,24 @@ class NullArgumentsTest {
     return Stream.of(
         call("W3cCodecs.parseTraceparent", "value", () -> W3cCodecs.parseTraceparent(null)),
         call("W3cCodecs.formatTraceparent", "spanContext", () -> W3cCodecs.formatTraceparent(null)),
-        call("W3cCodecs.parseTracestate", "values", () -> W3cCodecs.parseTracestate((String[]) null)),
-        call("W3cCodecs.parseTracestate", "every element of values", () -> W3cCodecs.parseTracestate((String) null)),
+        call(
+            "W3cCodecs.parseTracestate",
+            "values",
+            () -> W3cCodecs.parseTracestate((String[]) null)),
+        call(
+            "W3cCodecs.parseTracestate",
+            "every element of values",
+            () -> W3cCodecs.parseTracestate((String) null)),
         call("W3cCodecs.parseBaggage", "value", () -> W3cCodecs.parseBaggage(null)),
-        call("W3cCodecs.extractBaggage", "every element of values", () -> W3cCodecs.extractBaggage("a=1", null)),
+        call(
+            "W3cCodecs.extractBaggage",
+            "every element of values",
+            () -> W3cCodecs.extractBaggage("a=1", null)),
         call("W3cCodecs.encodeBaggage", "members", () -> W3cCodecs.encodeBaggage(null)),
-        call("W3cCodecs.encodeBaggage", "every element of members", () -> W3cCodecs.encodeBaggage(Arrays.asList((BaggageMember) null))),
+        call(
+            "W3cCodecs.encodeBaggage",
+            "every element of members",
+            () -> W3cCodecs.encodeBaggage(Arrays.asList((BaggageMember) null))),
         call("W3cTraceState.parse", "headers", () -> W3cTraceState.parse((String[]) null)),
         call("W3cTraceState.with", "key", () -> W3cTraceState.empty().with(null, "v")),
         call("W3cTraceState.with", "value", () -> W3cTraceState.empty().with("k", null)),
@@ -47,19 +59,32 @@ class NullArgumentsTest {
         call("BaggageMember", "key", () -> new BaggageMember(null, "v")),
         call("BaggageMember", "properties", () -> new BaggageMember("k", "v", null)),
         call("ContextExecutors.wrap", "executor", () -> ContextExecutors.wrap((Executor) null)),
-        call("ContextExecutors.wrap", "executor", () -> ContextExecutors.wrap((ExecutorService) null)),
-        call("ContextExecutors.wrap", "executor", () -> ContextExecutors.wrap((ScheduledExecutorService) null)),
+        call(
+            "ContextExecutors.wrap",
+            "executor",
+            () -> ContextExecutors.wrap((ExecutorService) null)),
+        call(
+            "ContextExecutors.wrap",
+            "executor",
+            () -> ContextExecutors.wrap((ScheduledExecutorService) null)),
         call("ContextExecutors.wrap", "task", () -> ContextExecutors.wrap((Runnable) null)),
         call("ContextExecutors.wrap", "task", () -> ContextExecutors.wrap((Callable<String>) null)),
         call("ContextExecutors.wrap", "context", () -> ContextExecutors.wrap(null, TASK)),
         call("ContextExecutors.wrap", "context", () -> ContextExecutors.wrap(null, CALL)),
         call("ContextExecutors.runIn", "context", () -> ContextExecutors.runIn(null, TASK)),
         call("ContextExecutors.runIn", "task", () -> ContextExecutors.runIn(Context.root(), null)),
-        call("ContextExecutors.callIn", "task", () -> ContextExecutors.callIn(Context.root(), null)),
+        call(
+            "ContextExecutors.callIn", "task", () -> ContextExecutors.callIn(Context.root(), null)),
         call("Queues.inject", "headers", () -> Queues.inject(null)),
-        call("Queues.inject", "context", () -> Queues.inject(null, new HashMap<String, String>(), HashMap::put)),
+        call(
+            "Queues.inject",
+            "context",
+            () -> Queues.inject(null, new HashMap<String, String>(), HashMap::put)),
         call("Queues.resume", "headers", () -> Queues.resume(null, Instant.now(), Duration.ZERO)),
-        call("Queues.resume", "enqueuedAt", () -> Queues.resume(new HashMap<>(), null, Duration.ZERO)),
+        call(
+            "Queues.resume",
+            "enqueuedAt",
+            () -> Queues.resume(new HashMap<>(), null, Duration.ZERO)),
         call("Queues.resume", "maxAge", () -> Queues.resume(new HashMap<>(), Instant.now(), null)),
         call("Diagnostics.setMode", "mode", () -> Diagnostics.setMode(null)));
   }
@@ -72,7 +97,8 @@ class NullArgumentsTest {
   @MethodSource("nullCalls")
   void nullIsRefusedNamingTheParameter(String method, String parameter, Executable call) {
     NullPointerException error = assertThrows(NullPointerException.class, call);
-    assertEquals("ctxbridge: " + method + ": " + parameter + " must not be null", error.getMessage());
+    assertEquals(
+        "ctxbridge: " + method + ": " + parameter + " must not be null", error.getMessage());
   }
 
   @Test
@@ -81,13 +107,15 @@ class NullArgumentsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Queues.resume(new HashMap<>(), Instant.now(), Duration.ofSeconds(-1)));
-    assertEquals("ctxbridge: Queues.resume: maxAge must not be negative, got PT-1S", error.getMessage());
+    assertEquals(
+        "ctxbridge: Queues.resume: maxAge must not be negative, got PT-1S", error.getMessage());
   }
 
   @Test
   void anInvalidSpanContextIsAnIllegalArgument() {
     assertThrows(
-        IllegalArgumentException.class, () -> W3cCodecs.formatTraceparent(SpanContext.getInvalid()));
+        IllegalArgumentException.class,
+        () -> W3cCodecs.formatTraceparent(SpanContext.getInvalid()));
     assertEquals(List.of(), W3cCodecs.extractBaggage());
   }
 }

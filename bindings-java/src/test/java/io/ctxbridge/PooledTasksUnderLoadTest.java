@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Under load (issue 12's stress runs, smaller counts): tasks on a fixed pool and on a fork-join
- * pool, a tenth of them leaking a scope, never see a wrong parent; the counters add up exactly;
- * the native heap ends where it started and the Java heap after GC stays flat once warm.
+ * pool, a tenth of them leaking a scope, never see a wrong parent; the counters add up exactly; the
+ * native heap ends where it started and the Java heap after GC stays flat once warm.
  */
 class PooledTasksUnderLoadTest {
   private static final ContextKey<Integer> LEAKED = ContextKey.named("leaked");
@@ -114,5 +114,4 @@ class PooledTasksUnderLoadTest {
       pool.shutdown();
     }
   }
-
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wrong-thread, out-of-order and double close: counted always, logged once per call site in
- * warn mode (through java.util.logging, naming the caller), thrown in strict mode, and in every
- * mode the rule still takes effect.
+ * Wrong-thread, out-of-order and double close: counted always, logged once per call site in warn
+ * mode (through java.util.logging, naming the caller), thrown in strict mode, and in every mode the
+ * rule still takes effect.
  */
 class ScopeMisuseTest {
   private static final ContextKey<String> LABEL = ContextKey.named("label");

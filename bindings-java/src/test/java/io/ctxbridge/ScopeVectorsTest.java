@@ -20,9 +20,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * tests/vectors/scopes.json through OpenTelemetry's own API: {@code makeCurrent()} attaches,
- * {@code Scope.close()} detaches, {@link ContextExecutors#runIn} is the task wrapper. Each
- * script runs on a fresh thread (its execution scope).
+ * tests/vectors/scopes.json through OpenTelemetry's own API: {@code makeCurrent()} attaches, {@code
+ * Scope.close()} detaches, {@link ContextExecutors#runIn} is the task wrapper. Each script runs on
+ * a fresh thread (its execution scope).
  */
 class ScopeVectorsTest {
   private static final ContextKey<String> LABEL = ContextKey.named("label");
@@ -52,8 +52,9 @@ class ScopeVectorsTest {
       MisuseException raised = null;
       try {
         switch (step.get("op").asText()) {
-          case "attach" -> tokens.put(
-              step.get("token").asText(), labelled(step.get("value").asText()).makeCurrent());
+          case "attach" ->
+              tokens.put(
+                  step.get("token").asText(), labelled(step.get("value").asText()).makeCurrent());
           case "detach" -> tokens.get(step.get("token").asText()).close();
           case "detach_elsewhere" -> {
             AtomicReference<MisuseException> error = new AtomicReference<>();
@@ -92,9 +93,7 @@ class ScopeVectorsTest {
       if (step.has("misuse")) {
         Misuse misuse = Misuse.valueOf(step.get("misuse").asText().toUpperCase(Locale.ROOT));
         assertEquals(
-            1,
-            Diagnostics.stats().count(misuse) - before.count(misuse),
-            script + ": " + step);
+            1, Diagnostics.stats().count(misuse) - before.count(misuse), script + ": " + step);
       }
       if (step.path("raises").asBoolean(false)) {
         assertNotNull(raised, script + ": " + step + " should raise");

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed article's order service: {@code validate_payment} in the request thread hands
- * {@code background_fulfillment} to an {@code ExecutorService}. Verified as the article says:
- * the child shares the parent's trace id and its parent span id is the parent's span id.
+ * The seed article's order service: {@code validate_payment} in the request thread hands {@code
+ * background_fulfillment} to an {@code ExecutorService}. Verified as the article says: the child
+ * shares the parent's trace id and its parent span id is the parent's span id.
  */
 class SeedScenarioTest {
   private ExecutorService executorService;
@@ -60,7 +60,10 @@ class SeedScenarioTest {
               capturedCtx.wrap(
                   () -> {
                     Span ws =
-                        TRACER.spanBuilder("background_fulfillment").setParent(capturedCtx).startSpan();
+                        TRACER
+                            .spanBuilder("background_fulfillment")
+                            .setParent(capturedCtx)
+                            .startSpan();
                     try (Scope s = ws.makeCurrent()) {
                       fulfill("order-42");
                     } finally {
@@ -74,7 +77,8 @@ class SeedScenarioTest {
     assertChildOf(span("validate_payment"), span("background_fulfillment"));
     Stats stats = Diagnostics.stats();
     assertEquals(stats.attached(), stats.detached(), "every scope was closed in order");
-    assertEquals(0, stats.leaked() + stats.outOfOrder() + stats.doubleDetach() + stats.wrongScope());
+    assertEquals(
+        0, stats.leaked() + stats.outOfOrder() + stats.doubleDetach() + stats.wrongScope());
   }
 
   /** With a wrapped executor the worker needs no capture code at all, and baggage survives. */

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.function.Executable;
  * The real OpenTelemetry SDK with an in-memory exporter, the shared vectors, and carriers.
  *
  * <p>{@code opentelemetry-sdk-testing} registers its own {@code ContextStorageProvider}, which
- * OpenTelemetry always prefers; it delegates to the only other provider on the class path,
- * ours. {@link #useCtxbridge()} makes that explicit, {@link #useDefaultStorage()} switches to
+ * OpenTelemetry always prefers; it delegates to the only other provider on the class path, ours.
+ * {@link #useCtxbridge()} makes that explicit, {@link #useDefaultStorage()} switches to
  * OpenTelemetry's thread-local storage to show what happens without ctxbridge.
  */
 final class TestSupport {
@@ -72,7 +72,9 @@ final class TestSupport {
     return found.get(0);
   }
 
-  /** {@code parse} throws {@link IllegalArgumentException} whose message starts with {@code prefix}. */
+  /**
+   * {@code parse} throws {@link IllegalArgumentException} whose message starts with {@code prefix}.
+   */
   static void assertRule(String prefix, Executable parse) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, parse);
     assertTrue(error.getMessage().startsWith(prefix), error.getMessage());

@@ -89,7 +89,8 @@ class TraceContextVectorsTest {
                         assertEquals(
                             c.get("encoded").asText(), W3cCodecs.formatTraceparent(parsed));
                       } else {
-                        assertRule(c.get("rule").asText() + ":", () -> W3cCodecs.parseTraceparent(header));
+                        assertRule(
+                            c.get("rule").asText() + ":", () -> W3cCodecs.parseTraceparent(header));
                       }
                     }));
   }
@@ -110,9 +111,11 @@ class TraceContextVectorsTest {
                       Context extracted =
                           PROPAGATOR.extract(
                               Context.root(),
-                              new TestSupport.Headers().addAll("traceparent", strings(c.get("headers"))),
+                              new TestSupport.Headers()
+                                  .addAll("traceparent", strings(c.get("headers"))),
                               GETTER);
-                      Span child = TestSupport.TRACER.spanBuilder("child").setParent(extracted).startSpan();
+                      Span child =
+                          TestSupport.TRACER.spanBuilder("child").setParent(extracted).startSpan();
                       Map<String, String> out = new HashMap<>();
                       PROPAGATOR.inject(extracted.with(child), out, MAP_SETTER);
                       child.end();
@@ -144,15 +147,14 @@ class TraceContextVectorsTest {
                       assertEquals(members(c.get("members")), members(extracted.getTraceState()));
                       String encoded = c.get("encoded").asText();
                       assertEquals(
-                          encoded.isEmpty() ? null : encoded,
-                          inject(extracted).get("tracestate"));
+                          encoded.isEmpty() ? null : encoded, inject(extracted).get("tracestate"));
                       String[] values = headers.toArray(new String[0]);
                       if (c.get("valid").asBoolean()) {
                         assertEquals(
-                            members(c.get("members")),
-                            members(W3cCodecs.parseTracestate(values)));
+                            members(c.get("members")), members(W3cCodecs.parseTracestate(values)));
                       } else {
-                        assertRule(c.get("rule").asText() + ":", () -> W3cCodecs.parseTracestate(values));
+                        assertRule(
+                            c.get("rule").asText() + ":", () -> W3cCodecs.parseTracestate(values));
                       }
                     }));
   }
@@ -252,7 +254,9 @@ class TraceContextVectorsTest {
               SpanContext extracted =
                   extract(
                       new TestSupport.Headers()
-                          .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                          .add(
+                              "traceparent",
+                              "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                           .add("tracestate", "1tenant@vendor=x,rojo=00f067aa0ba902b7"));
               assertEquals("x", extracted.getTraceState().get("1tenant@vendor"));
               assertEquals(2, extracted.getTraceState().size());

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several strings in one {@code byte[]}, as the JNI library reads and writes them: each field
- * is a 4-byte big-endian length and that many UTF-8 bytes. One array crosses instead of one
- * Java string per value.
+ * Several strings in one {@code byte[]}, as the JNI library reads and writes them: each field is a
+ * 4-byte big-endian length and that many UTF-8 bytes. One array crosses instead of one Java string
+ * per value.
  */
 public final class Fields {
   private Fields() {}

@@ -1,9 +1,9 @@
 package io.ctxbridge.internal;
 
 /**
- * The JNI library ({@code bindings-java/native}). Arguments are {@code long} ids,
- * primitives and {@code byte[]}; several strings come back packed in one array (see {@link
- * Fields}). {@code Context} objects never cross: Java keeps them beside the frame ids.
+ * The JNI library ({@code bindings-java/native}). Arguments are {@code long} ids, primitives and
+ * {@code byte[]}; several strings come back packed in one array (see {@link Fields}). {@code
+ * Context} objects never cross: Java keeps them beside the frame ids.
  *
  * <p>Internal: the public API is in {@code io.ctxbridge}.
  */
@@ -18,26 +18,37 @@ public final class Native {
 
   /** {@link #detach}: the latest live attach was detached; its parent is current again. */
   public static final long IN_ORDER = DETACH_CODES[0];
+
   /**
-   * {@link #detach}: the frame had already ended with an earlier frame or its task, and was
-   * counted then; nothing changed.
+   * {@link #detach}: the frame had already ended with an earlier frame or its task, and was counted
+   * then; nothing changed.
    */
   public static final long ALREADY_ENDED = DETACH_CODES[1];
+
   /**
    * {@link #detach}: the frame was not the latest live attach. It took effect: its parent is
    * current again and the live frames above it ended (counted as leaked).
    */
   public static final long OUT_OF_ORDER = DETACH_CODES[2];
+
   /** {@link #detach}: the frame was already detached. */
   public static final long DOUBLE_DETACH = DETACH_CODES[3];
+
   /** {@link #detach}: the frame belongs to another thread. */
   public static final long WRONG_SCOPE = DETACH_CODES[4];
+
   /** {@link #detach}: the library failed (a caught Rust panic); nothing changed. */
   public static final long FAILED = DETACH_CODES[5];
 
   private Native() {}
 
   // Scopes: one native stack per Java thread, owned by that thread's ThreadLocal entry.
+
+  /**
+   * The core's id of a code ({@code kind} 0: a misuse code, 1: a mode code), empty for none: tests
+   * check {@code Misuse} and {@code Mode} against the core's tables with it.
+   */
+  public static native byte[] codeId(int kind, int code);
 
   /** The core's detach codes, in its {@code DetachCode::ALL} order. */
   private static native long[] detachCodes();
@@ -51,9 +62,9 @@ public final class Native {
   public static native long attach(long scope);
 
   /**
-   * Detaches frame {@code id} from the calling thread's {@code scope}: {@link #IN_ORDER},
-   * {@link #OUT_OF_ORDER} (both restore the frame's parent), {@link #ALREADY_ENDED}, or
-   * another negative misuse code.
+   * Detaches frame {@code id} from the calling thread's {@code scope}: {@link #IN_ORDER}, {@link
+   * #OUT_OF_ORDER} (both restore the frame's parent), {@link #ALREADY_ENDED}, or another negative
+   * misuse code.
    */
   public static native long detach(long scope, long id);
 
@@ -64,15 +75,15 @@ public final class Native {
   public static native int enterTask(long scope, long own);
 
   /**
-   * Restores the stack as it was before the task's own frame, which it detaches; returns how
-   * many frames the task leaked.
+   * Restores the stack as it was before the task's own frame, which it detaches; returns how many
+   * frames the task leaked.
    */
   public static native long exitTask(long scope, int depth);
 
   /**
-   * Applies the mode to a counted misuse (1 out_of_order, 2 double_detach, 3 wrong_scope, 4
-   * leaked) at {@code site}: {@code null} when nothing is to be done, else the message to log
-   * (warn) or throw (strict).
+   * Applies the mode to a counted misuse (1 out_of_order, 2 double_detach, 3 wrong_scope, 4 leaked)
+   * at {@code site}: {@code null} when nothing is to be done, else the message to log (warn) or
+   * throw (strict).
    */
   public static native byte[] judge(int misuse, byte[] site, int siteLength);
 
@@ -94,42 +105,54 @@ public final class Native {
   // Codecs: header values in as bytes.
 
   /**
-   * The flags of a valid traceparent (only sampled and random kept); an invalid one throws
-   * {@link IllegalArgumentException} naming the rule.
+   * The flags of a valid traceparent (only sampled and random kept); an invalid one throws {@link
+   * IllegalArgumentException} naming the rule.
    */
   public static native int parseTraceparent(byte[] value, int length);
 
   /** {@link #readLimit}: bytes of a traceparent value that decide it. */
   public static final int TRACEPARENT_READ = 0;
+
   /** {@link #readLimit}: bytes of combined tracestate values that decide them. */
   public static final int TRACESTATE_READ = 1;
+
   /** {@link #readLimit}: bytes of combined baggage values that decide them. */
   public static final int BAGGAGE_READ = 2;
+
   /** {@link #readLimit}: the longest tracestate header sent. */
   public static final int TRACESTATE_SENT = 3;
+
   /** {@link #readLimit}: the traceparent flag bits kept (the rest are zeroed). */
   public static final int KNOWN_FLAGS = 4;
 
+  /** {@link #readLimit}: where the trace-id starts in a trimmed traceparent. */
+  public static final int TRACE_ID_AT = 6;
+
+  /** {@link #readLimit}: where the parent-id starts in a trimmed traceparent. */
+  public static final int SPAN_ID_AT = 7;
+
   /**
    * One of the core's numbers by its code (the constants above, the core's {@code
-   * bridge::limits::Limit}): how much of a header can matter (the rest cannot change the
-   * outcome, so it need not be copied), the longest tracestate sent, the flags kept.
+   * bridge::limits::Limit}): how much of a header can matter (the rest cannot change the outcome,
+   * so it need not be copied), the longest tracestate sent, the flags kept.
    */
   public static native int readLimit(int code);
 
   /**
    * A traceparent and the tracestate that came with it, in one call: -1 when the traceparent is
-   * invalid, else {@code flags | verdict << 8}. The verdict on the tracestate: 1 when it is
-   * already canonical (keep the caller's string), 0 when absent, empty or invalid (drop it), 2
-   * otherwise (ask {@link #canonicalTracestate}).
+   * invalid, else the core's packed check, {@code flags | verdict << 8 | start << 10}: the flags
+   * kept, the verdict on the tracestate (1 already canonical, 0 absent, empty or invalid, 2 valid
+   * but not canonical) and where the value starts once SP and HTAB around it are trimmed (its ids
+   * start at {@link #TRACE_ID_AT} and {@link #SPAN_ID_AT} from there).
    */
   public static native int checkTrace(
       byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
 
   /**
-   * A traceparent and its tracestate in one call, for an extract that has a tracestate: null
-   * when the traceparent is invalid, else packed fields: the flags (two hex digits), the
-   * canonical tracestate (empty when it is invalid), then key, value per member.
+   * A traceparent and its tracestate in one call, for an extract that has a tracestate: null when
+   * the traceparent is invalid, else packed fields: the packed check as {@link #checkTrace} returns
+   * it (in decimal), the canonical tracestate (empty when it is invalid), then key, value per
+   * member.
    */
   public static native byte[] extractTrace(
       byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
@@ -141,8 +164,8 @@ public final class Native {
   public static native byte[] tracestateHeader(byte[] value, int length);
 
   /**
-   * The header to send for packed key, value members of any {@code TraceState}, in order:
-   * members W3C cannot carry are left out; at most 512 characters.
+   * The header to send for packed key, value members of any {@code TraceState}, in order: members
+   * W3C cannot carry are left out; at most 512 characters.
    */
   public static native byte[] tracestateHeaderOf(byte[] packed, int length);
 
@@ -151,8 +174,8 @@ public final class Native {
 
   /**
    * Applies packed ops ({@code start, [set, key, value | delete, key]...}) and returns the
-   * canonical result. A broken rule (in {@code start} too) throws, unless {@code lenient}:
-   * then the op is skipped.
+   * canonical result. A broken rule (in {@code start} too) throws, unless {@code lenient}: then the
+   * op is skipped.
    */
   public static native byte[] editTracestate(byte[] packed, int length, boolean lenient);
 

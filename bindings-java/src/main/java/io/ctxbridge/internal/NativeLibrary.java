@@ -8,9 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * Loads the JNI library: from {@code java.library.path} when it is there (a system package, or
- * a library you built yourself), else from inside the jar ({@code /native/<os>-<arch>/}),
- * copied to a temporary file first because the JVM can only load files.
+ * Loads the JNI library: from {@code java.library.path} when it is there (a system package, or a
+ * library you built yourself), else from inside the jar ({@code /native/<os>-<arch>/}), copied to a
+ * temporary file first because the JVM can only load files.
  */
 public final class NativeLibrary {
   /** The library's name as {@link System#loadLibrary} takes it. */

@@ -17,11 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An application written only against the OpenTelemetry API, as apps under the Java agent are:
- * a plain fixed pool (the agent's executor instrumentation carries the context into it) and a
- * pool wrapped by ctxbridge, each with a task that leaks a scope, and an extract through the
- * global propagator. {@link AgentExtensionTest}
- * runs it under the real agent and reads the {@code key=value} lines it prints.
+ * An application written only against the OpenTelemetry API, as apps under the Java agent are: a
+ * plain fixed pool (the agent's executor instrumentation carries the context into it) and a pool
+ * wrapped by ctxbridge, each with a task that leaks a scope, and an extract through the global
+ * propagator. {@link AgentExtensionTest} runs it under the real agent and reads the {@code
+ * key=value} lines it prints.
  */
 public final class AgentApp {
   private static final ContextKey<String> LEAKED = ContextKey.named("leaked-by-a-task");

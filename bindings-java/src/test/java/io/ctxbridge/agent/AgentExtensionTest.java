@@ -94,8 +94,7 @@ class AgentExtensionTest {
 
   @Test
   void withTheExtensionCtxbridgeRunsTheAgentsStorageAndPropagator() throws Exception {
-    Run run =
-        run("-Dotel.javaagent.extensions=" + extension, "-Dotel.propagators=ctxbridge");
+    Run run = run("-Dotel.javaagent.extensions=" + extension, "-Dotel.propagators=ctxbridge");
     // The agent started with otel.propagators=ctxbridge (an unknown name stops it) and traces.
     String request = run.get("request");
     assertNotEquals("00000000000000000000000000000000-0000000000000000", request);

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What a header costs through {@code CtxbridgePropagator.extract} by its size: a 16 MB header must
- * cost what a 16 kB one does (the core reads no further than its limits, and Java copies no more
- * of a header than can matter). {@code make bench-headers} runs it; the README has the figures.
+ * cost what a 16 kB one does (the core reads no further than its limits, and Java copies no more of
+ * a header than can matter). {@code make bench-headers} runs it; the README has the figures.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +54,9 @@ public class HeaderSizeBenchmark {
     String baggage =
         shape.equals("one-long-member")
             ? "k=" + "v".repeat(size)
-            : IntStream.range(0, size / 8).mapToObj(i -> "k" + i + "=v").collect(Collectors.joining(","));
+            : IntStream.range(0, size / 8)
+                .mapToObj(i -> "k" + i + "=v")
+                .collect(Collectors.joining(","));
     carrier.put("baggage", baggage.length() > size ? baggage.substring(0, size) : baggage);
   }
 

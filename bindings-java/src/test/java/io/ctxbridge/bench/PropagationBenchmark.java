@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Extract and inject, ctxbridge beside opentelemetry-java's W3C propagators, on the same
- * carriers in one run (DESIGN section 8: no slower). {@code headers}: a traceparent alone, with
- * a two-member tracestate, or a baggage header alone (against {@code W3CBaggagePropagator}).
+ * Extract and inject, ctxbridge beside opentelemetry-java's W3C propagators, on the same carriers
+ * in one run (DESIGN section 8: no slower). {@code headers}: a traceparent alone, with a two-member
+ * tracestate, or a baggage header alone (against {@code W3CBaggagePropagator}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

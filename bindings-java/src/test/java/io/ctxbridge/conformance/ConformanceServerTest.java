@@ -62,7 +62,10 @@ class ConformanceServerTest {
     String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/callback";
     StringBuilder body = new StringBuilder("[");
     for (int i = 0; i < calls; i++) {
-      body.append(i > 0 ? "," : "").append("{\"url\":\"").append(callback).append("\",\"arguments\":[]}");
+      body.append(i > 0 ? "," : "")
+          .append("{\"url\":\"")
+          .append(callback)
+          .append("\",\"arguments\":[]}");
     }
     body.append("]");
     try (OutputStream out = connection.getOutputStream()) {
@@ -96,7 +99,9 @@ class ConformanceServerTest {
     assertEquals(
         200,
         postTest(
-            List.of(new String[] {"traceparent", TRACEPARENT}, new String[] {"traceparent", TRACEPARENT}),
+            List.of(
+                new String[] {"traceparent", TRACEPARENT},
+                new String[] {"traceparent", TRACEPARENT}),
             1));
     assertEquals(1, received.size());
     assertNotEquals(TRACE_ID, received.get(0).get("traceparent").get(0).substring(3, 35));

@@ -1,8 +1,8 @@
 package io.opentelemetry.context;
 
 /**
- * For the benchmarks only: OpenTelemetry's {@code StrictContextStorage} is package-private, so
- * this class sits in its package (on the test class path) to build one.
+ * For the benchmarks only: OpenTelemetry's {@code StrictContextStorage} is package-private, so this
+ * class sits in its package (on the test class path) to build one.
  */
 public final class StorageAccess {
   private StorageAccess() {}

@@ -47,7 +47,9 @@ public final class AgentConformanceServer {
             HttpRequest.newBuilder(URI.create(call.path("url").asText()))
                 .timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(call.path("arguments"))))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(call.path("arguments"))))
                 .build();
         try {
           CLIENT.send(request, HttpResponse.BodyHandlers.discarding());
@@ -66,6 +68,7 @@ public final class AgentConformanceServer {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/", AgentConformanceServer::handle);
     server.start();
-    System.err.println("ctxbridge-conformance (java under the agent) listening on 127.0.0.1:" + port);
+    System.err.println(
+        "ctxbridge-conformance (java under the agent) listening on 127.0.0.1:" + port);
   }
 }

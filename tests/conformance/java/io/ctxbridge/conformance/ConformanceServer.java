@@ -34,11 +34,13 @@ import java.util.Map;
 public final class ConformanceServer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CtxbridgePropagator PROPAGATOR = CtxbridgePropagator.getInstance();
+
   /** The SDK hands out no-op tracers when no processor is registered; this one exports nowhere. */
   private static final SdkTracerProvider PROVIDER =
       SdkTracerProvider.builder()
           .addSpanProcessor(SimpleSpanProcessor.create(SpanExporter.composite()))
           .build();
+
   private static final Tracer TRACER = PROVIDER.get("ctxbridge-conformance");
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -73,7 +75,8 @@ public final class ConformanceServer {
   private static void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       JsonNode calls = null;
-      if (exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().equals("/test")) {
+      if (exchange.getRequestMethod().equals("POST")
+          && exchange.getRequestURI().getPath().equals("/test")) {
         try {
           calls = JSON.readTree(exchange.getRequestBody());
         } catch (IOException malformed) {
@@ -81,11 +84,14 @@ public final class ConformanceServer {
         }
       }
       if (calls == null || !calls.isArray()) {
-        exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/test") ? 400 : 404, -1);
+        exchange.sendResponseHeaders(
+            exchange.getRequestURI().getPath().equals("/test") ? 400 : 404, -1);
         return;
       }
       Map<String, List<String>> headers = new HashMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+      exchange
+          .getRequestHeaders()
+          .forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
       Context parent = PROPAGATOR.extract(Context.root(), headers, ALL_VALUES);
       for (JsonNode call : calls) {
         Span span = TRACER.spanBuilder("conformance call").setParent(parent).startSpan();
@@ -93,7 +99,9 @@ public final class ConformanceServer {
             HttpRequest.newBuilder(URI.create(call.path("url").asText()))
                 .timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(call.path("arguments"))));
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(call.path("arguments"))));
         PROPAGATOR.inject(parent.with(span), request, HttpRequest.Builder::header);
         try {
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.discarding());
