@@ -61,11 +61,10 @@ class CtxbridgePropagator {
     }
     const baggage = propagation.getBaggage(context);
     if (baggage) {
-      const entries = baggage.getAllEntries().map(([key, entry]) => [
-        key,
-        String(entry.value),
-        entry.metadata === undefined ? '' : String(entry.metadata.toString()),
-      ]);
+      // [key, value], or [key, value, metadata] for an entry with properties.
+      const entries = baggage.getAllEntries().map(([key, { value, metadata }]) => (metadata === undefined
+        ? [key, String(value)]
+        : [key, String(value), String(metadata.toString())]));
       if (entries.length > 0) {
         const header = native.outgoingBaggage(entries);
         if (header) setter.set(carrier, BAGGAGE, header);

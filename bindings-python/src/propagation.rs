@@ -8,7 +8,8 @@ use ctxbridge_core::bridge::{self, codes::ResumeKind, limits::Limit};
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{Baggage, SpanContext, TraceState};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::intern;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 /// A baggage entry for Python: (key, decoded value, properties as metadata `p1;p2=x`).
 type PyEntry = (String, String, String);
@@ -129,12 +130,46 @@ fn entries_of(baggage: &Baggage) -> Vec<PyEntry> {
         .collect()
 }
 
-/// The baggage header for (key, value, metadata) entries; members W3C cannot carry are
-/// left out.
+/// The baggage header for OpenTelemetry Python's baggage (a mapping of key to value, as the
+/// context holds it). Keys and values are read as `str()` would give them; a value that is
+/// a `str` subclass with a `metadata` attribute (`ctxbridge.BaggageValue`) sends its
+/// properties too. Members W3C cannot carry are left out; a mapping that cannot be read
+/// sends none.
 #[pyfunction]
-fn inject_baggage(entries: Vec<PyEntry>) -> String {
+fn inject_baggage(entries: &Bound<'_, PyAny>) -> String {
+    let mut texts: Vec<(String, String, String)> = Vec::new();
+    let mut add = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
+        let metadata = if value.is_exact_instance_of::<PyString>() {
+            String::new()
+        } else {
+            match value.getattr(intern!(value.py(), "metadata")) {
+                Ok(metadata) => metadata.str()?.to_str()?.to_owned(),
+                Err(_) => String::new(),
+            }
+        };
+        texts.push((
+            key.str()?.to_str()?.to_owned(),
+            value.str()?.to_str()?.to_owned(),
+            metadata,
+        ));
+        Ok(())
+    };
+    let read = match entries.cast::<PyDict>() {
+        Ok(dict) => dict.iter().try_for_each(|(k, v)| add(&k, &v)),
+        Err(_) => entries
+            .call_method0(intern!(entries.py(), "items"))
+            .and_then(|items| {
+                items.try_iter()?.try_for_each(|item| {
+                    let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+                    add(&k, &v)
+                })
+            }),
+    };
+    if read.is_err() {
+        return String::new();
+    }
     bridge::baggage::header_of(
-        entries
+        texts
             .iter()
             .map(|(k, v, m)| (k.as_str(), v.as_str(), m.as_str())),
     )

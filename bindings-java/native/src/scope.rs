@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use ctxbridge_core::bridge::codes::{misuse_of_code, DetachCode};
+use ctxbridge_core::bridge::codes::{detach_answer, exit_answer, misuse_of_code, DetachCode};
 use ctxbridge_core::scope::{self, Slot, TaskMark, ThreadState};
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JByteArray, JClass, JLongArray};
@@ -82,8 +82,11 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_attach(
     })
 }
 
-/// Rules 2–5 for the frame `id`, closed on the thread owning `handle`: one of the core's
-/// [`DetachCode`]s (see [`Java_io_ctxbridge_internal_Native_detachCodes`]).
+/// Rules 2–5 for the frame `id`, closed on the thread owning `handle`: the core's
+/// [`detach_answer`], a [`DetachCode`] (see [`Java_io_ctxbridge_internal_Native_detachCodes`])
+/// in the low byte and the depth of the frame now current above it, so Java, which keeps
+/// the `Context`s in an array by depth, knows which one is current without a stack of its
+/// own.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     _env: EnvUnowned<'_>,
@@ -91,11 +94,16 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_detach(
     handle: jlong,
     id: jlong,
 ) -> jlong {
-    with_scope(handle, DetachCode::Failed.code().into(), |scope| {
-        DetachCode::of(scope::detach_id(&scope.stack, id as u64))
-            .code()
-            .into()
+    let failed = detach_answer(DetachCode::Failed, 0);
+    with_scope(handle, failed, |scope| {
+        let code = DetachCode::of(scope::detach_id(&scope.stack, id as u64));
+        detach_answer(code, current_depth(scope))
     })
+}
+
+/// The depth of the frame current on this thread (0: nothing attached).
+fn current_depth(scope: &JavaScope) -> u32 {
+    scope.stack.head().map_or(0, |head| head.depth())
 }
 
 /// The core's detach codes, in [`DetachCode::ALL`] order, so `Native`'s constants are the
@@ -139,7 +147,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_enterTask(
 
 /// Rule 6: restores the stack noted by enterTask at `depth`, detaching the task's own
 /// frame and (counting them as leaked) whatever the task left attached, whatever the task
-/// did to its own frame. Returns how many leaked.
+/// did to its own frame. Returns the core's [`exit_answer`]: how many leaked, and the
+/// depth of the frame now current.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
     _env: EnvUnowned<'_>,
@@ -147,7 +156,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
     handle: jlong,
     depth: jint,
 ) -> jlong {
-    with_scope(handle, 0, |scope| {
+    with_scope(handle, -1, |scope| {
         let depth = usize::try_from(depth).unwrap_or(0);
         let mut leaked = 0;
         // Pops down to the mark at `depth`; marks above it belong to inner tasks whose
@@ -165,7 +174,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_exitTask(
                 None => break,
             }
         }
-        leaked as jlong
+        exit_answer(leaked, current_depth(scope))
     })
 }
 

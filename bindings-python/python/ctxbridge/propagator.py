@@ -32,7 +32,7 @@ from opentelemetry.trace import (
 )
 
 from . import _native
-from .baggage import BaggageValue, metadata_of
+from .baggage import BaggageValue
 
 __all__ = ["CtxbridgePropagator", "ValidatedTraceState", "remote_span_context"]
 
@@ -208,7 +208,7 @@ class CtxbridgePropagator(TextMapPropagator):
         else:
             entries = otel_baggage.get_all(context)
         if entries:
-            header = _native.inject_baggage([(str(k), str(v), metadata_of(v)) for k, v in entries.items()])
+            header = _native.inject_baggage(entries)
             if header:
                 set_header(_BAGGAGE, header)
 

@@ -68,6 +68,25 @@ impl DetachCode {
     }
 }
 
+/// What a detach answers a host whose stack is an array of its own objects (Java's
+/// `Context`s) indexed by frame depth: the [`DetachCode`] in the low byte (as a signed
+/// byte) and, above it, the depth of the frame now current (0: the scope's base). After a
+/// code that changed nothing the depth is the one current before.
+pub fn detach_answer(code: DetachCode, current_depth: u32) -> i64 {
+    i64::from(current_depth) << 8 | i64::from(code.code() as i8 as u8)
+}
+
+/// The parts of a [`detach_answer`]: the code and the depth now current.
+pub fn split_detach_answer(answer: i64) -> (i32, u32) {
+    (i32::from(answer as u8 as i8), (answer >> 8) as u32)
+}
+
+/// What a task wrapper's exit answers such a host: how many attaches the task leaked, in
+/// the high 32 bits, and the depth now current (what was current before the task), low.
+pub fn exit_answer(leaked: u64, current_depth: u32) -> i64 {
+    (leaked.min(i32::MAX as u64) as i64) << 32 | i64::from(current_depth)
+}
+
 /// A misuse as a number (1–4, in [`Misuse`] order), for hosts that report one back.
 pub fn misuse_code(misuse: Misuse) -> i32 {
     match misuse {
@@ -133,6 +152,15 @@ mod tests {
             assert_eq!(misuse_of_code(misuse_code(misuse)), Some(misuse));
         }
         assert_eq!(misuse_of_code(0), None);
+    }
+
+    #[test]
+    fn answers_round_trip() {
+        for code in DetachCode::ALL {
+            assert_eq!(split_detach_answer(detach_answer(code, 7)), (code.code(), 7));
+        }
+        assert_eq!(exit_answer(3, 2) >> 32, 3);
+        assert_eq!(exit_answer(3, 2) & 0xffff_ffff, 2);
     }
 
     #[test]

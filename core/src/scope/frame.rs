@@ -26,16 +26,19 @@ pub struct Frame<V> {
     parent: Option<Arc<Frame<V>>>,
     id: u64,
     scope: u64,
+    depth: u32,
     state: AtomicU8,
 }
 
 impl<V> Frame<V> {
     pub(crate) fn new(value: V, parent: Option<Arc<Frame<V>>>, id: u64, scope: u64) -> Self {
+        let depth = parent.as_ref().map_or(0, |p| p.depth).saturating_add(1);
         Frame {
             value,
             parent,
             id,
             scope,
+            depth,
             state: AtomicU8::new(FrameState::Live as u8),
         }
     }
@@ -53,6 +56,12 @@ impl<V> Frame<V> {
     /// The id its token carries.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// How many frames this one is above the scope's base (1 for the first attach), so a
+    /// host can keep its own objects in an array indexed by it.
+    pub fn depth(&self) -> u32 {
+        self.depth
     }
 
     /// The scope it was attached in.

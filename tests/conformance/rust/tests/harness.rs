@@ -30,8 +30,10 @@ fn start_receiver(expected: usize) -> (String, mpsc::Receiver<Received>) {
     thread::spawn(move || {
         for stream in listener.incoming().take(expected).flatten() {
             let request = http::read_request(&stream).unwrap();
-            http::respond(&stream, "200 OK").unwrap();
+            // Recorded before the answer: once the service has its 200 (and so answers the
+            // harness), what it sent is already in the channel, however loaded the machine.
             tx.send((request.headers, request.body)).unwrap();
+            http::respond(&stream, "200 OK").unwrap();
         }
     });
     (url, rx)

@@ -46,10 +46,9 @@ public final class CtxbridgeContextStorage implements ContextStorage {
       return Scope.noop();
     }
     ThreadStack stack = STACKS.get();
-    ScopeFrame head = stack.head;
     // As OpenTelemetry's storage: attaching what is already current is a no-op scope, with
     // nothing to undo and no call into the core.
-    if (head != null && head.context == toAttach) {
+    if (stack.current() == toAttach) {
       return Scope.noop();
     }
     return push(stack, toAttach);
@@ -62,8 +61,7 @@ public final class CtxbridgeContextStorage implements ContextStorage {
    */
   ScopeFrame attachForTask(Context context) {
     ThreadStack stack = STACKS.get();
-    ScopeFrame head = stack.head;
-    return head != null && head.context == context ? push(stack, context) : null;
+    return stack.current() == context ? push(stack, context) : null;
   }
 
   /**
@@ -81,14 +79,15 @@ public final class CtxbridgeContextStorage implements ContextStorage {
 
   @Override
   public Context current() {
-    ScopeFrame head = STACKS.get().head;
-    return head == null ? null : head.context;
+    return STACKS.get().current();
   }
 
   private static ScopeFrame push(ThreadStack stack, Context context) {
-    ScopeFrame frame = new ScopeFrame(context, stack.head, Native.attach(stack.handle()), stack);
-    stack.head = frame;
-    return frame;
+    long id = Native.attach(stack.handle());
+    // The core pushed the new frame on the one current: one deeper.
+    int depth = stack.depth() + 1;
+    stack.attached(context, depth);
+    return new ScopeFrame(id, depth, stack);
   }
 
   /** Undoes {@code frame}'s attach, as its thread's rules decide. */
@@ -103,13 +102,15 @@ public final class CtxbridgeContextStorage implements ContextStorage {
   private static Misuse closeQuietly(ScopeFrame frame) {
     // A close on the owning thread (the usual case) needs no ThreadLocal lookup.
     ThreadStack caller = frame.owner.thread == Thread.currentThread() ? frame.owner : STACKS.get();
-    long outcome = Native.detach(caller.handle(), frame.id);
+    long answer = Native.detach(caller.handle(), frame.id);
+    // The core's answer: the code in the low byte, the depth now current above it.
+    long outcome = (byte) answer;
     if (outcome == Native.IN_ORDER) {
-      caller.head = frame.parent;
+      caller.restore((int) (answer >>> 8));
       return null;
     }
     if (outcome == Native.OUT_OF_ORDER) {
-      caller.head = frame.parent;
+      caller.restore((int) (answer >>> 8));
       return Misuse.OUT_OF_ORDER;
     }
     if (outcome == Native.DOUBLE_DETACH) {
@@ -137,8 +138,10 @@ public final class CtxbridgeContextStorage implements ContextStorage {
       completed = true;
       return result;
     } finally {
-      long leaked = Native.exitTask(handle, depth);
-      stack.head = own.parent;
+      long answer = Native.exitTask(handle, depth);
+      // The core's answer: how many leaked (high 32 bits), the depth now current (low 32).
+      long leaked = answer < 0 ? 0 : answer >>> 32;
+      stack.restore(answer < 0 ? own.depth - 1 : (int) answer);
       if (leaked > 0) {
         try {
           Diagnostics.report(Misuse.LEAKED, "task " + site.getClass().getName());

@@ -1,23 +1,21 @@
 package io.ctxbridge;
 
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
- * One attach: the {@code Context} made current, the frame below it, and the id of its native frame.
- * It is the {@link Scope} {@code makeCurrent()} returns; {@code close()} undoes the attach under
- * the scope rules (DESIGN section 4).
+ * One attach, as the {@link Scope} {@code makeCurrent()} returns: the id of its native frame, its
+ * depth on its thread's stack, and that stack. {@code close()} undoes the attach under the scope
+ * rules (DESIGN section 4), which the core decides; the {@code Context}s themselves are in the
+ * stack's array (see {@link ThreadStack}).
  */
 final class ScopeFrame implements Scope {
-  final Context context;
-  final ScopeFrame parent;
   final long id;
+  final int depth;
   final ThreadStack owner;
 
-  ScopeFrame(Context context, ScopeFrame parent, long id, ThreadStack owner) {
-    this.context = context;
-    this.parent = parent;
+  ScopeFrame(long id, int depth, ThreadStack owner) {
     this.id = id;
+    this.depth = depth;
     this.owner = owner;
   }
 

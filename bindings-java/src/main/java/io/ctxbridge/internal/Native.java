@@ -62,9 +62,10 @@ public final class Native {
   public static native long attach(long scope);
 
   /**
-   * Detaches frame {@code id} from the calling thread's {@code scope}: {@link #IN_ORDER}, {@link
-   * #OUT_OF_ORDER} (both restore the frame's parent), {@link #ALREADY_ENDED}, or another negative
-   * misuse code.
+   * Detaches frame {@code id} from the calling thread's {@code scope}. The answer's low byte, as a
+   * signed byte, is the code: {@link #IN_ORDER}, {@link #OUT_OF_ORDER} (both make the frame's
+   * parent current), {@link #ALREADY_ENDED}, or another negative misuse code; the bits above it are
+   * the depth of the frame now current (0: nothing attached).
    */
   public static native long detach(long scope, long id);
 
@@ -75,8 +76,9 @@ public final class Native {
   public static native int enterTask(long scope, long own);
 
   /**
-   * Restores the stack as it was before the task's own frame, which it detaches; returns how many
-   * frames the task leaked.
+   * Restores the stack as it was before the task's own frame, which it detaches. The answer's high
+   * 32 bits are how many frames the task leaked, the low 32 the depth now current; negative if the
+   * library failed.
    */
   public static native long exitTask(long scope, int depth);
 
