@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ctxbridge_core::bridge::{self, codes::ResumeKind, limits::Limit};
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{Baggage, SpanContext, TraceState};
-use pyo3::prelude::*;
 use pyo3::intern;
+use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 /// A baggage entry for Python: (key, decoded value, properties as metadata `p1;p2=x`).

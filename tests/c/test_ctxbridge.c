@@ -3,30 +3,10 @@
  * per-thread scopes and their misuse, task hygiene, extract/inject and resume.
  * Run under valgrind by `make test-c`; prints "N passed, N failed" last.
  */
-#include "ctxbridge.h"
+#include "check.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (cond) {                                                            \
-            passed++;                                                          \
-        } else {                                                               \
-            failed++;                                                          \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-        }                                                                      \
-    } while (0)
-
-static ctxbridge_str S(const char *text) {
-    ctxbridge_str s = {text, strlen(text)};
-    return s;
-}
 
 static ctxbridge_header H(const char *name, const char *value) {
     ctxbridge_header h = {S(name), S(value)};
@@ -558,6 +538,5 @@ int main(void) {
     test_impossible_lengths();
     test_oversized_baggage_member();
     test_freed_handles_are_refused();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_summary();
 }

@@ -4,30 +4,9 @@
  * stock OpenTelemetry sends, baggage properties both ways as metadata, and that nothing
  * that is not W3C is ever sent. Prints "N passed, N failed" last.
  */
-#include "ctxbridge.h"
-
-#include <stdio.h>
-#include <string.h>
+#include "check.h"
 
 #include "interop_vectors.h"
-
-static int passed, failed;
-
-#define CHECK(cond, name)                                                              \
-    do {                                                                               \
-        if (cond) {                                                                    \
-            passed++;                                                                  \
-        } else {                                                                       \
-            failed++;                                                                  \
-            fprintf(stderr, "%s:%d: %s: CHECK failed: %s\n", __FILE__, __LINE__, name, \
-                    #cond);                                                            \
-        }                                                                              \
-    } while (0)
-
-static ctxbridge_str S(const char *text) {
-    ctxbridge_str s = {text, strlen(text)};
-    return s;
-}
 
 /* Whether `string` holds exactly `expected` (an empty or absent string matches ""). */
 static int equals(const ctxbridge_string *string, const char *expected) {
@@ -68,9 +47,9 @@ static int encodes_to(const char *key, const char *value, const char *metadata, 
 static void test_values(void) {
     for (size_t i = 0; i < interop_values_count; i++) {
         const interop_values_case *c = &interop_values[i];
-        CHECK(encodes_to("k", c->value, "", c->encoded), c->name);
+        CHECK_NAMED(encodes_to("k", c->value, "", c->encoded), c->name);
         ctxbridge_snapshot *back = extract_baggage(&c->encoded, 1);
-        CHECK(back != NULL && value_is(back, "k", c->value), c->name);
+        CHECK_NAMED(back != NULL && value_is(back, "k", c->value), c->name);
         ctxbridge_snapshot_free(back);
     }
 }
@@ -79,7 +58,7 @@ static void test_stock(void) {
     for (size_t i = 0; i < interop_stock_count; i++) {
         const interop_stock_case *c = &interop_stock[i];
         ctxbridge_snapshot *read = extract_baggage(&c->header, 1);
-        CHECK(read != NULL && value_is(read, "k", c->reads), c->name);
+        CHECK_NAMED(read != NULL && value_is(read, "k", c->reads), c->name);
         ctxbridge_snapshot_free(read);
     }
 }
@@ -102,15 +81,15 @@ static void test_properties(void) {
     for (size_t i = 0; i < interop_properties_count; i++) {
         const interop_properties_case *c = &interop_properties[i];
         ctxbridge_snapshot *read = extract_baggage(c->headers, c->headers_count);
-        CHECK(read != NULL && value_is(read, c->key, c->value), c->name);
+        CHECK_NAMED(read != NULL && value_is(read, c->key, c->value), c->name);
         ctxbridge_string metadata = {0};
-        CHECK(ctxbridge_snapshot_baggage_metadata_get(read, S(c->key), &metadata) == CTXBRIDGE_STATUS_OK &&
+        CHECK_NAMED(ctxbridge_snapshot_baggage_metadata_get(read, S(c->key), &metadata) == CTXBRIDGE_STATUS_OK &&
                   equals(&metadata, c->metadata),
               c->name);
         ctxbridge_string_free(&metadata);
         sent_baggage sent = {{0}, 0};
-        CHECK(ctxbridge_inject(read, keep_baggage, &sent) == CTXBRIDGE_STATUS_OK, c->name);
-        CHECK(sent.len == strlen(c->encoded) && memcmp(sent.text, c->encoded, sent.len) == 0, c->name);
+        CHECK_NAMED(ctxbridge_inject(read, keep_baggage, &sent) == CTXBRIDGE_STATUS_OK, c->name);
+        CHECK_NAMED(sent.len == strlen(c->encoded) && memcmp(sent.text, c->encoded, sent.len) == 0, c->name);
         ctxbridge_snapshot_free(read);
     }
 }
@@ -118,7 +97,7 @@ static void test_properties(void) {
 static void test_bad_metadata(void) {
     for (size_t i = 0; i < interop_bad_metadata_count; i++) {
         const interop_bad_metadata_case *c = &interop_bad_metadata[i];
-        CHECK(encodes_to(c->key, c->value, c->metadata, c->encoded), c->name);
+        CHECK_NAMED(encodes_to(c->key, c->value, c->metadata, c->encoded), c->name);
     }
 }
 
@@ -128,8 +107,8 @@ static void test_bad_tracestate(void) {
         ctxbridge_str value = S(c->serialized);
         ctxbridge_string out = {0};
         ctxbridge_rule rule = CTXBRIDGE_RULE_NONE;
-        CHECK(ctxbridge_tracestate_normalize(&value, 1, &out, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR, c->name);
-        CHECK(out.ptr == NULL && rule != CTXBRIDGE_RULE_NONE, c->name);
+        CHECK_NAMED(ctxbridge_tracestate_normalize(&value, 1, &out, &rule) == CTXBRIDGE_STATUS_PARSE_ERROR, c->name);
+        CHECK_NAMED(out.ptr == NULL && rule != CTXBRIDGE_RULE_NONE, c->name);
     }
 }
 
@@ -139,6 +118,5 @@ int main(void) {
     test_properties();
     test_bad_metadata();
     test_bad_tracestate();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_summary();
 }

@@ -102,43 +102,6 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
     })
 }
 
-/// A traceparent and its tracestate in one call, for an extract that has a tracestate:
-/// null when the traceparent is invalid, else packed fields — the core's packed check (as
-/// `checkTrace` returns it, in decimal), the canonical tracestate (`""` when absent or
-/// invalid), then `key, value` per member — so Java builds OpenTelemetry's own
-/// `TraceState` without a second crossing.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_ctxbridge_internal_Native_extractTrace<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    traceparent: JByteArray<'local>,
-    traceparent_len: jint,
-    tracestate: JByteArray<'local>,
-    tracestate_len: jint,
-) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let checked = with_text(env, &traceparent, traceparent_len, |parent| {
-            trace::check(parent, None)
-        })?;
-        let Some(checked) = checked else {
-            return Ok(JByteArray::default());
-        };
-        let packed = with_text(env, &tracestate, tracestate_len, |state| {
-            let state = TraceState::from_headers([state]);
-            let mut out = FieldWriter::default();
-            out.push(&checked.packed().to_string());
-            out.push(&state.canonical());
-            for (key, value) in state.iter() {
-                out.push(key);
-                out.push(value);
-            }
-            out.into_bytes()
-        })?;
-        bytes::to_java(env, &packed)
-    })
-    .resolve::<ThrowRuntimeExAndDefault>()
-}
-
 /// The canonical form of tracestate values joined by `,`; empty when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalTracestate<'local>(

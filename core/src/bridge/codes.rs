@@ -157,7 +157,10 @@ mod tests {
     #[test]
     fn answers_round_trip() {
         for code in DetachCode::ALL {
-            assert_eq!(split_detach_answer(detach_answer(code, 7)), (code.code(), 7));
+            assert_eq!(
+                split_detach_answer(detach_answer(code, 7)),
+                (code.code(), 7)
+            );
         }
         assert_eq!(exit_answer(3, 2) >> 32, 3);
         assert_eq!(exit_answer(3, 2) & 0xffff_ffff, 2);

@@ -1,7 +1,7 @@
 //! A received trace context, checked in one call; the tracestate to send.
 
 use crate::ids::TraceFlags;
-use crate::traceparent::{parse_traceparent, trim_ows};
+use crate::traceparent::parse_traceparent_at;
 use crate::tracestate::{self, TraceState};
 
 /// What a host does with the `tracestate` that came with a valid `traceparent`.
@@ -9,7 +9,11 @@ use crate::tracestate::{self, TraceState};
 pub enum TracestateVerdict {
     /// Absent, empty or invalid (an invalid tracestate is discarded whole): no tracestate.
     Absent = 0,
-    /// One header already in canonical form: keep the host's own string as it is.
+    /// One header already in canonical form: keep the host's own string as it is. The
+    /// canonical form is the members as `key=value` joined by `,` and nothing else (no
+    /// whitespace, no empty members, no repeated keys); since a key holds no `=` and a value
+    /// no `,` or `=`, a host may split it on each `,` and the first `=` of each member
+    /// without applying any rule.
     Canonical = 1,
     /// Valid but not canonical (whitespace, empty members, repeated keys, several
     /// headers): keep [`TraceState::canonical`] of it instead.
@@ -121,9 +125,8 @@ where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: Clone,
 {
-    let parsed = parse_traceparent(traceparent).ok()?;
+    let (parsed, start) = parse_traceparent_at(traceparent).ok()?;
     // The parse refused values longer than traceparent::MAX_LEN (512), so this fits.
-    let start = trim_ows(traceparent).as_ptr() as usize - traceparent.as_ptr() as usize;
     Some(CheckedTrace {
         flags: parsed.flags,
         tracestate: TracestateVerdict::of_headers(tracestate),

@@ -144,22 +144,22 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   /** A remote span context from a traceparent and its tracestate, or null if invalid. */
   static SpanContext spanContext(String traceparent, String tracestate) {
     byte[] parent = Fields.utf8(traceparent);
-    int checked;
-    TraceState traceState;
-    if (tracestate == null) {
-      checked = Native.checkTrace(parent, parent.length, null, 0);
-      traceState = TraceState.getDefault();
-    } else {
-      byte[] state = Fields.utf8(tracestate);
-      byte[] packed = Native.extractTrace(parent, parent.length, state, state.length);
-      if (packed == null) {
-        return null;
-      }
-      String[] fields = Fields.unpack(packed);
-      checked = Integer.parseInt(fields[0]);
-      traceState = W3cTraceState.received(fields);
+    byte[] state = tracestate == null ? null : Fields.utf8(tracestate);
+    int checked = Native.checkTrace(parent, parent.length, state, state == null ? 0 : state.length);
+    if (checked < 0) {
+      return null;
     }
-    return checked < 0 ? null : remote(traceparent, checked, traceState);
+    // The core's verdict on the tracestate (bits 8-9): 1 keep the string as it came (it is
+    // canonical), 2 keep the canonical form the core gives, 0 none.
+    TraceState traceState =
+        switch ((checked >>> 8) & 3) {
+          case 1 -> W3cTraceState.received(tracestate);
+          case 2 ->
+              W3cTraceState.received(
+                  Fields.string(Native.canonicalTracestate(state, state.length)));
+          default -> TraceState.getDefault();
+        };
+    return remote(traceparent, checked, traceState);
   }
 
   /**

@@ -5,7 +5,6 @@ import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.TraceStateBuilder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,30 +41,43 @@ public final class W3cTraceState implements TraceState {
   }
 
   /**
-   * The tracestate of a received header, from the packed fields of {@code Native.extractTrace}
-   * (flags, canonical, then key, value per member): OpenTelemetry's own {@link TraceState} when its
-   * builder keeps every member, so an extracted span context equals one built with {@link
-   * TraceState#builder()}; this class only when a member has a Level 2 key the SDK's builder would
-   * drop.
+   * The tracestate of a received header in the canonical form the core checked (members {@code
+   * key=value} joined by {@code ,}, nothing else; see the core's {@code bridge::trace}):
+   * OpenTelemetry's own {@link TraceState} when its builder keeps every member, so an extracted
+   * span context equals one built with {@link TraceState#builder()}; this class only when a member
+   * has a Level 2 key the SDK's builder would drop.
    */
-  static TraceState received(String[] fields) {
-    String canonical = fields[1];
+  static TraceState received(String canonical) {
     if (canonical.isEmpty()) {
       return TraceState.getDefault();
     }
-    int members = (fields.length - 2) / 2;
+    // Where each member starts and where its '=' is. In the canonical form a key holds no '='
+    // and a value no ',' or '=', so each comma ends a member and its first '=' splits it: no
+    // rule is applied here, the core already did. A tracestate has at most 32 members.
+    int[] starts = new int[33];
+    int[] equals = new int[32];
+    int members = 0;
+    int start = 0;
+    while (true) {
+      starts[members] = start;
+      equals[members] = canonical.indexOf('=', start);
+      members++;
+      int comma = canonical.indexOf(',', start);
+      if (comma < 0 || members == 32) {
+        break;
+      }
+      start = comma + 1;
+    }
+    starts[members] = canonical.length() + 1;
     TraceStateBuilder builder = TraceState.builder();
     // The SDK's builder puts each new member in front: add them from the last one.
-    for (int i = fields.length - 2; i >= 2; i -= 2) {
-      builder.put(fields[i], fields[i + 1]);
+    for (int i = members - 1; i >= 0; i--) {
+      builder.put(
+          canonical.substring(starts[i], equals[i]),
+          canonical.substring(equals[i] + 1, starts[i + 1] - 1));
     }
     TraceState sdk = builder.build();
-    if (sdk.size() == members) {
-      return sdk;
-    }
-    W3cTraceState own = new W3cTraceState(canonical);
-    own.pairs = Arrays.copyOfRange(fields, 2, fields.length);
-    return own;
+    return sdk.size() == members ? sdk : new W3cTraceState(canonical);
   }
 
   /** The last tracestate sent and its header: a service sends the same one on every call. */

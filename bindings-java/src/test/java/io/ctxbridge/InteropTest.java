@@ -42,18 +42,7 @@ class InteropTest {
   private static final String SPAN_ID = "00f067aa0ba902b7";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + SPAN_ID + "-01";
   private static final JsonNode INTEROP = TestSupport.vectors("interop.json");
-  private static final TextMapGetter<Map<String, String>> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
+  private static final TextMapGetter<Map<String, String>> GETTER = TestSupport.MAP_GETTER;
 
   private static Map<String, String> injected(
       io.opentelemetry.context.propagation.TextMapPropagator propagator, Context context) {

@@ -144,6 +144,20 @@ final class TestSupport {
 
   static final TextMapSetter<Map<String, String>> MAP_SETTER = Map::put;
 
+  /** Reads a plain map carrier. */
+  static final TextMapGetter<Map<String, String>> MAP_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
+
   /** Collects what ctxbridge logs. */
   static final class LogCapture extends Handler implements AutoCloseable {
     final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());

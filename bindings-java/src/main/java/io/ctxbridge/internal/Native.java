@@ -150,15 +150,6 @@ public final class Native {
   public static native int checkTrace(
       byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
 
-  /**
-   * A traceparent and its tracestate in one call, for an extract that has a tracestate: null when
-   * the traceparent is invalid, else packed fields: the packed check as {@link #checkTrace} returns
-   * it (in decimal), the canonical tracestate (empty when it is invalid), then key, value per
-   * member.
-   */
-  public static native byte[] extractTrace(
-      byte[] traceparent, int traceparentLength, byte[] tracestate, int tracestateLength);
-
   /** The canonical form of a tracestate; empty when it is invalid. */
   public static native byte[] canonicalTracestate(byte[] value, int length);
 
