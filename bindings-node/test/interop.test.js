@@ -121,3 +121,11 @@ test('extract gives the span context OpenTelemetry JS gives: same keys, no trace
   });
   assert.equal(injected(ctxbridge, ctx).tracestate, 'a=1,b=2');
 });
+
+test("inject writes the traceparent the core formats, for every flag byte (JavaScript's fast path checked against it)", () => {
+  const { formatTraceparent } = require('..');
+  for (let flags = 0; flags < 256; flags++) {
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: flags });
+    assert.equal(injected(ctxbridge, ctx).traceparent, formatTraceparent('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', flags), `flags ${flags}`);
+  }
+});
