@@ -45,13 +45,6 @@ pub(crate) fn trim_ows(text: &str) -> &str {
 /// Versions above `00` are read with the `00` layout and anything after the 55th
 /// character (which must then be `-`) is ignored, as the spec asks of a version-00 parser.
 pub fn parse_traceparent(value: &str) -> Result<Traceparent, ParseError> {
-    parse_traceparent_at(value).map(|(parsed, _)| parsed)
-}
-
-/// [`parse_traceparent`], and where the value starts once the SP and HTAB around it are
-/// trimmed (a valid value is ASCII: an offset in bytes and characters alike), for hosts
-/// that slice the ids out of their own string.
-pub fn parse_traceparent_at(value: &str) -> Result<(Traceparent, usize), ParseError> {
     if value.len() > MAX_LEN {
         return Err(ParseError::new(
             Rule::TraceparentLength,
@@ -99,15 +92,20 @@ pub fn parse_traceparent_at(value: &str) -> Result<(Traceparent, usize), ParseEr
     if !parent_id.is_valid() {
         return fail(Rule::TraceparentZeroParentId);
     }
-    let start = text.as_ptr() as usize - value.as_ptr() as usize;
-    Ok((
-        Traceparent {
-            trace_id,
-            parent_id,
-            flags: TraceFlags::from_wire(flags[0]),
-        },
-        start,
-    ))
+    Ok(Traceparent {
+        trace_id,
+        parent_id,
+        flags: TraceFlags::from_wire(flags[0]),
+    })
+}
+
+/// [`parse_traceparent`], and where the value starts once the SP and HTAB before it are
+/// skipped (a valid value is ASCII: an offset in bytes and characters alike), for hosts
+/// that slice the ids out of their own string.
+pub fn parse_traceparent_at(value: &str) -> Result<(Traceparent, usize), ParseError> {
+    let parsed = parse_traceparent(value)?;
+    let start = value.len() - value.trim_start_matches([' ', '\t']).len();
+    Ok((parsed, start))
 }
 
 /// A formatted version-`00` `traceparent`, held on the stack.
