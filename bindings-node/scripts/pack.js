@@ -19,7 +19,7 @@ const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxbridge-npm-'));
 
 // What the package ships from this folder as it is (package.json's `files` adds what is
 // made here: prebuilds/, native/ and the LICENSE).
-const SHIPPED = ['index.js', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'README.md'];
+const SHIPPED = ['index.js', 'index.mjs', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'README.md'];
 const copy = (from, to = from) => fs.cpSync(path.join(packageDir, from), path.join(stage, to), { recursive: true });
 for (const entry of SHIPPED.filter((entry) => !entry.startsWith('scripts/'))) copy(entry);
 fs.mkdirSync(path.join(stage, 'scripts'));
