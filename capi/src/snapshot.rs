@@ -146,14 +146,8 @@ pub extern "C" fn ctxbridge_snapshot_baggage_get(
     key: ctxbridge_str,
     out: *mut ctxbridge_string,
 ) -> ctxbridge_status {
-    ffi_guard(|| {
-        let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
-            return ctxbridge_status::InvalidArgument;
-        };
-        if out.is_null() {
-            return ctxbridge_status::InvalidArgument;
-        }
-        give_found(out, snapshot.baggage().get(key))
+    get_by_key(snapshot, key, out, |snapshot, key| {
+        snapshot.baggage().get(key).map(str::to_owned)
     })
 }
 
@@ -166,18 +160,11 @@ pub extern "C" fn ctxbridge_snapshot_baggage_metadata_get(
     key: ctxbridge_str,
     out: *mut ctxbridge_string,
 ) -> ctxbridge_status {
-    ffi_guard(|| {
-        let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
-            return ctxbridge_status::InvalidArgument;
-        };
-        if out.is_null() {
-            return ctxbridge_status::InvalidArgument;
-        }
-        let metadata = snapshot
+    get_by_key(snapshot, key, out, |snapshot, key| {
+        snapshot
             .baggage()
             .member(key)
-            .map(bridge::baggage::metadata_of);
-        give_found(out, metadata.as_deref())
+            .map(bridge::baggage::metadata_of)
     })
 }
 
@@ -188,6 +175,20 @@ pub extern "C" fn ctxbridge_snapshot_tracestate_get(
     key: ctxbridge_str,
     out: *mut ctxbridge_string,
 ) -> ctxbridge_status {
+    get_by_key(snapshot, key, out, |snapshot, key| {
+        let span_context = snapshot.span_context()?;
+        span_context.trace_state.get(key).map(str::to_owned)
+    })
+}
+
+/// What the `_get` exports share: checks the arguments, looks `key` up with `find`, and
+/// writes what it found to `*out` (Ok) or reports NotFound.
+fn get_by_key(
+    snapshot: *const ctxbridge_snapshot,
+    key: ctxbridge_str,
+    out: *mut ctxbridge_string,
+    find: impl FnOnce(&Snapshot, &str) -> Option<String>,
+) -> ctxbridge_status {
     ffi_guard(|| {
         let (Some(snapshot), Some(key)) = (borrow_snapshot(snapshot), key.as_str()) else {
             return ctxbridge_status::InvalidArgument;
@@ -195,12 +196,13 @@ pub extern "C" fn ctxbridge_snapshot_tracestate_get(
         if out.is_null() {
             return ctxbridge_status::InvalidArgument;
         }
-        give_found(
-            out,
-            snapshot
-                .span_context()
-                .and_then(|sc| sc.trace_state.get(key)),
-        )
+        match find(&snapshot, key) {
+            Some(value) => {
+                give_string(out, value);
+                ctxbridge_status::Ok
+            }
+            None => ctxbridge_status::NotFound,
+        }
     })
 }
 
@@ -226,15 +228,4 @@ pub extern "C" fn ctxbridge_snapshot_captured_at_ms(
         unsafe { *out = ms };
         ctxbridge_status::Ok
     })
-}
-
-/// Writes a looked-up value to `*out` (Ok), or reports NotFound.
-fn give_found(out: *mut ctxbridge_string, value: Option<&str>) -> ctxbridge_status {
-    match value {
-        Some(value) => {
-            give_string(out, value.to_owned());
-            ctxbridge_status::Ok
-        }
-        None => ctxbridge_status::NotFound,
-    }
 }
