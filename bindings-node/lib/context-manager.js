@@ -150,8 +150,12 @@ class CtxbridgeContextManager {
   runTask(context, fn, thisArg, ...fnArgs) {
     args.context('CtxbridgeContextManager.runTask', 'context', context);
     args.func('CtxbridgeContextManager.runTask', 'fn', fn);
-    // run() gives the task its own store, so nothing it does escapes to the caller.
-    return this._storage.run(this._storage.getStore(), () => {
+    // The caller's store comes back however the task ends, so nothing the task does
+    // escapes to the caller. (AsyncLocalStorage.run() cannot be relied on for it: given the
+    // store already current it runs the callback in place, and each task's attach would
+    // stay in the caller's store, every task stacking its frame on the one before.)
+    const outer = this._storage.getStore();
+    try {
       const task = new Task(this._push(context));
       let result;
       try {
@@ -174,7 +178,9 @@ class CtxbridgeContextManager {
           throw error;
         },
       );
-    });
+    } finally {
+      this._storage.enterWith(outer);
+    }
   }
 
   bind(context, target) {
