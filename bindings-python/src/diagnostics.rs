@@ -8,31 +8,35 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 
+// Registered under the public module `ctxbridge` (where `ctxbridge.MisuseError` finds
+// it), so that pickle can find the class again: a strict-mode misuse in a process-pool
+// worker reaches the parent as this error, not as a PicklingError.
 pyo3::create_exception!(
-    _native,
+    ctxbridge,
     MisuseError,
     PyRuntimeError,
-    "A capture/attach/detach misuse, raised in strict mode."
+    "A capture/attach/detach misuse, raised in strict mode. `misuse` names it (`\"out_of_order\"`)."
 );
+
+/// The Python error for a misuse in strict mode, with its kind as `misuse` (kept by pickle).
+pub(crate) fn misuse_error(py: Python<'_>, error: &scope::MisuseError) -> PyErr {
+    let err = MisuseError::new_err(error.to_string());
+    let _ = err.value(py).setattr("misuse", error.misuse.id());
+    err
+}
 
 /// `ctxbridge.diagnostics._report`, called with a misuse id at each misuse.
 static REPORTER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 pub(crate) fn misuse_from_id(id: &str) -> PyResult<Misuse> {
-    Ok(match id {
-        "out_of_order" => Misuse::OutOfOrder,
-        "double_detach" => Misuse::DoubleDetach,
-        "wrong_scope" => Misuse::WrongScope,
-        "leaked" => Misuse::Leaked,
-        other => return Err(PyValueError::new_err(format!("unknown misuse {other:?}"))),
-    })
+    Misuse::from_id(id).ok_or_else(|| PyValueError::new_err(format!("unknown misuse {id:?}")))
 }
 
 /// Hands a misuse (already counted) to the Python reporter, which logs or raises.
 pub(crate) fn report(py: Python<'_>, misuse: Misuse) -> PyResult<()> {
     match REPORTER.get(py) {
         Some(reporter) => reporter.call1(py, (misuse.id(),)).map(drop),
-        None => scope::report(misuse, "<python>").map_err(|e| MisuseError::new_err(e.to_string())),
+        None => scope::report(misuse, "<python>").map_err(|e| misuse_error(py, &e)),
     }
 }
 
@@ -45,11 +49,11 @@ fn set_reporter(py: Python<'_>, reporter: Py<PyAny>) {
 /// Applies the mode to a misuse at `site`: returns the message to log (warn mode, first
 /// time at this site), `None` (off, or already warned), or raises `MisuseError` (strict).
 #[pyfunction]
-fn judge(misuse: &str, site: &str) -> PyResult<Option<String>> {
+fn judge(py: Python<'_>, misuse: &str, site: &str) -> PyResult<Option<String>> {
     let misuse = misuse_from_id(misuse)?;
     let mut message = None;
     scope::report_with(misuse, site, |error| message = Some(error.to_string()))
-        .map_err(|error| MisuseError::new_err(error.to_string()))?;
+        .map_err(|error| misuse_error(py, &error))?;
     Ok(message)
 }
 

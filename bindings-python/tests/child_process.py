@@ -19,3 +19,14 @@ def fulfill(order_id: str):
         context = span.get_span_context()
         parent = span.parent  # type: ignore[attr-defined]
         return context.trace_id, parent.span_id if parent else None, baggage.get_baggage("tenant.id")
+
+
+def strict_double_detach() -> None:
+    """Detaches one token twice in strict mode: raises ctxbridge.MisuseError in the child."""
+    import ctxbridge
+    from opentelemetry.context.context import Context
+
+    ctxbridge.set_mode("strict")
+    token = ctxbridge.attach(Context())
+    ctxbridge.detach(token)
+    ctxbridge.detach(token)

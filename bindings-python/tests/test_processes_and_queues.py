@@ -75,3 +75,32 @@ def test_queue_accepts_datetimes_and_timedeltas(tracer):
     fresh = ctxbridge.decide(headers, enqueued_at=now, max_age=datetime.timedelta(seconds=30), now=now)
     old = ctxbridge.decide(headers, enqueued_at=now - datetime.timedelta(hours=1), max_age=datetime.timedelta(seconds=30), now=now)
     assert (fresh.kind, old.kind) == ("child", "root_with_link")
+
+
+def test_a_strict_mode_misuse_in_a_process_pool_worker_reaches_the_parent_as_misuse_error():
+    spawn = multiprocessing.get_context("spawn")
+    with ctxbridge.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        future = pool.submit(child_process.strict_double_detach)
+        error = future.exception(timeout=60)
+    assert type(error) is ctxbridge.MisuseError
+    assert error.misuse == "double_detach"
+    assert "double_detach" in str(error)
+
+
+def test_misuse_error_pickles_with_its_kind():
+    import pickle
+
+    ctxbridge.set_mode("strict")
+    try:
+        token = ctxbridge.attach(context.get_current())
+        ctxbridge.detach(token)
+        try:
+            ctxbridge.detach(token)
+        except ctxbridge.MisuseError as error:
+            raised = error
+    finally:
+        ctxbridge.set_mode("warn")
+    back = pickle.loads(pickle.dumps(raised))
+    assert type(back) is ctxbridge.MisuseError and back.misuse == "double_detach"
+    assert str(back) == str(raised)
+    assert ctxbridge.MisuseError.__module__ == "ctxbridge"

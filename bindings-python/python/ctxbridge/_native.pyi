@@ -14,7 +14,8 @@ __version__: str
 TRACESTATE_SENT: int
 KNOWN_FLAGS: int
 
-class MisuseError(RuntimeError): ...
+class MisuseError(RuntimeError):
+    misuse: str
 
 class Token:
     @property
