@@ -64,6 +64,12 @@ export interface BaggageMember {
   properties: Array<[string, string | null]>;
 }
 
+/** What strict mode throws at a misuse (setMode('strict')). */
+export interface MisuseError extends Error {
+  code: 'CTXBRIDGE_MISUSE';
+  misuse: 'out_of_order' | 'double_detach' | 'wrong_scope' | 'leaked';
+}
+
 export interface Stats {
   attached: number;
   detached: number;

@@ -86,9 +86,18 @@ function callerSite() {
   return (outside || lines[lines.length - 1] || '<unknown>').trim().replace(/^at /, '');
 }
 
-/** Logs (warn, once per site) or throws (strict) for a misuse the rules counted. */
+/**
+ * Logs (warn, once per site) or throws (strict) for a misuse the rules counted. What strict
+ * mode throws is an Error with a stable `code` ('CTXBRIDGE_MISUSE', as Node's own errors
+ * carry theirs) and the misuse's id as `misuse`, so a caller can tell it from others.
+ */
 function report(misuse) {
-  const message = native.judge(misuse, callerSite());
+  let message;
+  try {
+    message = native.judge(misuse, callerSite());
+  } catch (error) {
+    throw Object.assign(new Error(error.message), { code: 'CTXBRIDGE_MISUSE', misuse });
+  }
   if (message) diag.warn(message);
 }
 

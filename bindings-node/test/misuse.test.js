@@ -35,7 +35,12 @@ test('strict mode throws at the misuse, after the rule took effect', () => {
     manager.with(ROOT_CONTEXT, () => {
       const a = manager.attach(ROOT_CONTEXT.setValue(KEY, 'a'));
       const b = manager.attach(ROOT_CONTEXT.setValue(KEY, 'b'));
-      assert.throws(() => a.dispose(), /out_of_order/);
+      assert.throws(() => a.dispose(), (error) => {
+        assert.match(error.message, /out_of_order/);
+        assert.equal(error.code, 'CTXBRIDGE_MISUSE');
+        assert.equal(error.misuse, 'out_of_order');
+        return true;
+      });
       // Rule 3: what was current before A is current again, and B ended with A.
       assert.equal(manager.active(), ROOT_CONTEXT);
       b.dispose(); // already ended: nothing changes, nothing is thrown

@@ -101,6 +101,17 @@ class ScopeMisuseTest {
     MisuseException twice = assertThrows(MisuseException.class, () -> a.close());
     assertEquals(Misuse.DOUBLE_DETACH, twice.misuse());
     assertTrue(twice.getMessage().contains("ScopeMisuseTest"), twice.getMessage());
+    // It travels: Java serialization keeps its kind and message.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(twice);
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      MisuseException back = (MisuseException) in.readObject();
+      assertEquals(Misuse.DOUBLE_DETACH, back.misuse());
+      assertEquals(twice.getMessage(), back.getMessage());
+    }
 
     Scope c = attach("C");
     RuntimeException elsewhere = closeOnAnotherThread(c);
