@@ -23,9 +23,18 @@ logger = logging.getLogger("ctxbridge")
 MisuseError = _native.MisuseError
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_OTEL = os.sep + "opentelemetry" + os.sep
+# The frames a report looks past: ctxbridge, OpenTelemetry's API and SDK (context, trace,
+# baggage, their helpers), and the stdlib machinery that runs tasks. Never an
+# instrumentation package (opentelemetry/instrumentation/...): when one leaks an attach, it
+# is the culprit to name.
 _SKIPPED_PARTS = (
     _PACKAGE_DIR,
-    os.sep + "opentelemetry" + os.sep,
+    _OTEL + "context" + os.sep,
+    _OTEL + "trace" + os.sep,
+    _OTEL + "baggage" + os.sep,
+    _OTEL + "util" + os.sep,
+    _OTEL + "sdk" + os.sep,
     os.sep + "concurrent" + os.sep + "futures" + os.sep,
     os.sep + "threading.py",
     os.sep + "contextlib.py",
@@ -54,8 +63,9 @@ def get_mode() -> str:
 
 
 def _caller_site() -> str:
-    """file:line of the first frame outside ctxbridge, OpenTelemetry and the stdlib
-    machinery that runs tasks: the user code that made the misuse."""
+    """file:line of the first frame outside ctxbridge, OpenTelemetry's API and SDK and the
+    stdlib machinery that runs tasks: the code that made the misuse (an instrumentation's
+    own, when it is the one that misused a token)."""
     frame: typing.Optional[types.FrameType] = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
