@@ -134,17 +134,26 @@ public final class Diagnostics {
   }
 
   /**
-   * Frames of ctxbridge itself, of OpenTelemetry's context and of the Java agent (whose context
-   * classes are shaded under its package) are not the caller.
+   * Frames of ctxbridge itself and of OpenTelemetry's context API (the app's, the Java agent's
+   * shaded copy, and the agent's bridge between them) are not the caller. An instrumentation's
+   * frames are (the agent's {@code io.opentelemetry.javaagent.instrumentation.*}, a library
+   * instrumentation's): when one leaks a scope, it is the culprit to name.
    */
   private static boolean isLibrary(Class<?> type) {
     String name = type.getName();
-    if (name.startsWith("io.opentelemetry.context.")
-        || name.startsWith("io.opentelemetry.javaagent.")) {
-      return true;
+    for (String prefix : CONTEXT_API) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
     }
     return HOME != null && HOME.equals(locationOf(type));
   }
+
+  private static final String[] CONTEXT_API = {
+    "io.opentelemetry.context.",
+    "io.opentelemetry.javaagent.shaded.io.opentelemetry.context.",
+    "io.opentelemetry.javaagent.instrumentation.opentelemetryapi.context.",
+  };
 
   private static URL locationOf(Class<?> type) {
     CodeSource source = type.getProtectionDomain().getCodeSource();

@@ -53,6 +53,23 @@ class ScopeMisuseTest {
   }
 
   @Test
+  void aMisuseInsideAnInstrumentationIsReportedThereNotAtItsCaller() throws Exception {
+    try (TestSupport.LogCapture log = new TestSupport.LogCapture()) {
+      io.opentelemetry.javaagent.instrumentation.fake.LeakyInstrumentation.handle();
+      assertNull(label());
+      List<String> warnings = log.messages();
+      assertEquals(1, warnings.size(), String.valueOf(warnings));
+      assertTrue(warnings.get(0).startsWith("ctxbridge out_of_order:"), warnings.get(0));
+      assertTrue(
+          warnings
+              .get(0)
+              .contains(
+                  "(at io.opentelemetry.javaagent.instrumentation.fake.LeakyInstrumentation.handle("),
+          warnings.get(0));
+    }
+  }
+
+  @Test
   void warnModeLogsEachMisuseOncePerCallSite() throws Exception {
     try (TestSupport.LogCapture log = new TestSupport.LogCapture()) {
       for (int i = 0; i < 3; i++) {

@@ -1,0 +1,22 @@
+package io.opentelemetry.javaagent.instrumentation.fake;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
+
+/**
+ * Stands in for an agent instrumentation (its package is where the agent's live) that leaks a scope
+ * and then closes the one around it: the misuse report must name this class.
+ */
+public final class LeakyInstrumentation {
+  private static final ContextKey<String> KEY = ContextKey.named("fake-instrumentation");
+
+  private LeakyInstrumentation() {}
+
+  /** Opens a scope, leaks an inner one, and closes the outer one out of order. */
+  public static void handle() {
+    Scope outer = Context.root().with(KEY, "request").makeCurrent();
+    Context.current().with(KEY, "leaked").makeCurrent(); // never closed
+    outer.close();
+  }
+}
