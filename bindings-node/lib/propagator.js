@@ -28,6 +28,8 @@ const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
 // `knownFlags` the flag bits a traceparent keeps, `randomFlag` the Level 2 random bit.
 const LIMITS = native.readLimits();
 const { knownFlags: KNOWN_FLAGS, randomFlag: RANDOM, traceIdAt: TRACE_ID_AT, spanIdAt: SPAN_ID_AT } = LIMITS;
+// The core's verdicts on a tracestate (bridge::trace::TracestateVerdict).
+const { CANONICAL, REWRITE } = native.tracestateVerdicts();
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
 // injects the same one (inherited from the incoming request) into every call it makes.
 const OUTGOING = new WeakMap();
@@ -88,8 +90,8 @@ class CtxbridgePropagator {
           const verdict = (checked >> 8) & 3;
           let traceState;
           if (!oneString) traceState = tracestateOf(tracestate);
-          else if (verdict === 1) traceState = fromCanonical(tracestate);
-          else if (verdict === 2) traceState = fromCanonical(native.canonicalTracestate(tracestate));
+          else if (verdict === CANONICAL) traceState = fromCanonical(tracestate);
+          else if (verdict === REWRITE) traceState = fromCanonical(native.canonicalTracestate(tracestate));
           const traceId = single.substr(start + TRACE_ID_AT, 32);
           const spanId = single.substr(start + SPAN_ID_AT, 16);
           const spanContext = { traceId, spanId, traceFlags: checked & 0xff, isRemote: true };
@@ -127,14 +129,10 @@ function baggageEntry({ value, metadata }) {
 /** The TraceState to keep for received tracestate values, or undefined. */
 function tracestateOf(values) {
   if (values === undefined || (Array.isArray(values) && values.length === 0)) return undefined;
-  switch (native.checkTracestate(values)) {
-    case 1:
-      return fromCanonical(typeof values === 'string' ? values : values[0]);
-    case 2:
-      return fromCanonical(native.canonicalTracestate(values));
-    default:
-      return undefined;
-  }
+  const verdict = native.checkTracestate(values);
+  if (verdict === CANONICAL) return fromCanonical(typeof values === 'string' ? values : values[0]);
+  if (verdict === REWRITE) return fromCanonical(native.canonicalTracestate(values));
+  return undefined;
 }
 
 /**

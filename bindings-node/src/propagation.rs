@@ -2,6 +2,7 @@
 //! or an array of strings (a repeated header); the JavaScript side never lets a
 //! conversion error escape `extract`.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ctxbridge_core::bridge::{
@@ -41,6 +42,16 @@ pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
 #[napi]
 pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
     TracestateVerdict::of_headers(strs(&values)).code()
+}
+
+/// The core's tracestate verdict codes by name (`CANONICAL: 1`, …), read once when the
+/// module loads so JavaScript keeps no table of its own.
+#[napi]
+pub fn tracestate_verdicts() -> HashMap<String, u32> {
+    TracestateVerdict::ALL
+        .into_iter()
+        .map(|verdict| (verdict.name().to_owned(), verdict.code()))
+        .collect()
 }
 
 /// The canonical form of tracestate values (combined in order); "" when invalid.

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ctxbridge_core::bridge::{self, codes::ResumeKind, limits::Limit};
+use ctxbridge_core::bridge::{self, codes::ResumeKind, limits::Limit, trace::TracestateVerdict};
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{Baggage, SpanContext, TraceState};
 use pyo3::intern;
@@ -43,25 +43,6 @@ fn header_values<'py>(value: Option<&Bound<'py, PyAny>>) -> Vec<Bound<'py, PyStr
         .collect()
 }
 
-fn span_context_from(
-    traceparent: &[Bound<'_, PyString>],
-    tracestate: &[Bound<'_, PyString>],
-) -> Option<SpanContext> {
-    // A repeated traceparent starts a new trace.
-    let [single] = traceparent else {
-        return None;
-    };
-    let parsed = ctxbridge_core::parse_traceparent(single.to_str().ok()?).ok()?;
-    let states: Vec<&str> = tracestate.iter().filter_map(|s| s.to_str().ok()).collect();
-    Some(SpanContext {
-        trace_id: parsed.trace_id,
-        span_id: parsed.parent_id,
-        flags: parsed.flags,
-        remote: true,
-        trace_state: TraceState::from_headers(states),
-    })
-}
-
 fn to_py(span_context: &SpanContext) -> PySpanContext {
     (
         span_context.trace_id.to_u128(),
@@ -92,36 +73,39 @@ fn extract<'py>(
 ) -> (Option<PyExtracted<'py>>, Vec<PyEntry>) {
     let traceparent = header_values(traceparent);
     let tracestate = header_values(tracestate);
-    // The usual case: one tracestate header already in canonical form. Hand the
-    // caller's string back rather than parse it into members and join them again.
-    let canonical = match tracestate.as_slice() {
-        [single]
-            if single
-                .to_str()
-                .is_ok_and(ctxbridge_core::tracestate::is_canonical) =>
-        {
-            Some(single.clone())
-        }
-        _ => None,
-    };
-    let span_context = match &canonical {
-        Some(_) => span_context_from(&traceparent, &[]),
-        None => span_context_from(&traceparent, &tracestate),
-    };
     let baggage = match baggage {
         None => Vec::new(),
         Some(_) => entries_of(&baggage_from(&header_values(baggage))),
     };
-    let extracted = span_context.map(|sc| {
-        let state = canonical.unwrap_or_else(|| PyString::new(py, &sc.trace_state.canonical()));
-        (
-            sc.trace_id.to_u128(),
-            sc.span_id.to_u64(),
-            sc.flags.0,
-            state,
-        )
-    });
-    (extracted, baggage)
+    (checked_span(py, &traceparent, &tracestate), baggage)
+}
+
+/// The remote span of header values: (trace_id, span_id, flags, canonical tracestate), by
+/// the core's check ([`bridge::trace::check`]). A canonical tracestate is the caller's own
+/// string, handed back rather than parsed into members and joined again.
+fn checked_span<'py>(
+    py: Python<'py>,
+    traceparent: &[Bound<'py, PyString>],
+    tracestate: &[Bound<'py, PyString>],
+) -> Option<PyExtracted<'py>> {
+    // A repeated traceparent starts a new trace.
+    let [single] = traceparent else {
+        return None;
+    };
+    let states: Vec<&str> = tracestate.iter().filter_map(|s| s.to_str().ok()).collect();
+    let checked = bridge::trace::check(single.to_str().ok()?, states.iter().copied())?;
+    let state = match (checked.tracestate, tracestate) {
+        (TracestateVerdict::Canonical, [own]) => own.clone(),
+        (TracestateVerdict::Absent, _) => PyString::new(py, ""),
+        _ => PyString::new(py, &TraceState::from_headers(states).canonical()),
+    };
+    let parent = checked.traceparent;
+    Some((
+        parent.trace_id.to_u128(),
+        parent.parent_id.to_u64(),
+        parent.flags.0,
+        state,
+    ))
 }
 
 fn entries_of(baggage: &Baggage) -> Vec<PyEntry> {
@@ -139,14 +123,17 @@ fn entries_of(baggage: &Baggage) -> Vec<PyEntry> {
 fn inject_baggage(entries: &Bound<'_, PyAny>) -> String {
     let mut texts: Vec<(String, String, String)> = Vec::new();
     let mut add = |key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>| -> PyResult<()> {
-        let metadata = if value.is_exact_instance_of::<PyString>() {
-            String::new()
-        } else {
-            match value.getattr(intern!(value.py(), "metadata")) {
-                Ok(metadata) => metadata.str()?.to_str()?.to_owned(),
-                Err(_) => String::new(),
-            }
-        };
+        // Only a str subclass (BaggageValue) carries properties; a plain str or any other
+        // value (sent as its str()) has none.
+        let metadata =
+            if value.is_exact_instance_of::<PyString>() || !value.is_instance_of::<PyString>() {
+                String::new()
+            } else {
+                match value.getattr(intern!(value.py(), "metadata")) {
+                    Ok(metadata) => metadata.str()?.to_str()?.to_owned(),
+                    Err(_) => String::new(),
+                }
+            };
         texts.push((
             key.str()?.to_str()?.to_owned(),
             value.str()?.to_str()?.to_owned(),

@@ -3,10 +3,12 @@
 //! verdict) or one packed `byte[]`. Explicit parses throw `IllegalArgumentException`
 //! whose message starts with the rule id.
 
-use ctxbridge_core::bridge::{self, limits::Limit, trace, trace::CheckedTrace};
+use ctxbridge_core::bridge::{
+    self, limits::Limit, trace, trace::CheckedTrace, trace::TracestateVerdict,
+};
 use ctxbridge_core::{Baggage, TraceState};
 use jni::errors::ThrowRuntimeExAndDefault;
-use jni::objects::{JByteArray, JClass};
+use jni::objects::{JByteArray, JClass, JIntArray};
 use jni::sys::{jboolean, jint};
 use jni::{jni_str, Env, EnvUnowned};
 
@@ -102,6 +104,25 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
     })
 }
 
+/// The core's tracestate verdict codes, in [`TracestateVerdict::ALL`] order (absent,
+/// canonical, rewrite), so Java's constants are the core's own numbers.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateVerdicts<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JIntArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JIntArray<'local>> {
+        let codes: Vec<jint> = TracestateVerdict::ALL
+            .iter()
+            .map(|v| jint::try_from(v.code()).unwrap_or(-1))
+            .collect();
+        let array = env.new_int_array(codes.len())?;
+        array.set_region(env, 0, &codes)?;
+        Ok(array)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
 /// The canonical form of tracestate values joined by `,`; empty when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalTracestate<'local>(
@@ -140,17 +161,41 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local
 /// 512 characters.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeaderOf<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
+    of_members(env, packed, len, |state| state.header())
+}
+
+/// The canonical tracestate of packed `key, value` members, in order, each checked alone
+/// ([`trace::from_members`]): members W3C cannot carry left out, nothing truncated.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalOfMembers<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    of_members(env, packed, len, |state| state.canonical())
+}
+
+/// Builds the tracestate of packed members and hands Java `text` of it.
+fn of_members<'local>(
+    mut env: EnvUnowned<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+    text: impl FnOnce(&TraceState) -> String,
+) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let header = with_bytes(env, &packed, len, |packed| {
+        let out = with_bytes(env, &packed, len, |packed| {
             let fields = fields::read(packed).unwrap_or_default();
-            trace::outgoing_of_members(fields.chunks_exact(2).map(|m| (m[0], m[1])))
+            text(&trace::from_members(
+                fields.chunks_exact(2).map(|m| (m[0], m[1])),
+            ))
         })?;
-        bytes::to_java(env, header.as_bytes())
+        bytes::to_java(env, out.as_bytes())
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }

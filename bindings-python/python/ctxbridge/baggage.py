@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typing
 
-__all__ = ["BaggageValue", "metadata_of"]
+__all__ = ["BaggageValue", "value_of"]
 
 
 class BaggageValue(str):
@@ -35,11 +35,6 @@ class BaggageValue(str):
 
     def __repr__(self) -> str:
         return f"BaggageValue({str.__repr__(self)}, metadata={self.metadata!r})"
-
-
-def metadata_of(value: object) -> str:
-    """The properties a baggage value carries (``""`` for any other value)."""
-    return str(value.metadata) if type(value) is BaggageValue else ""
 
 
 def value_of(value: str, metadata: str) -> str:

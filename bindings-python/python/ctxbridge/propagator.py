@@ -32,7 +32,7 @@ from opentelemetry.trace import (
 )
 
 from . import _native
-from .baggage import BaggageValue
+from .baggage import value_of
 
 __all__ = ["CtxbridgePropagator", "ValidatedTraceState", "remote_span_context"]
 
@@ -165,7 +165,7 @@ class CtxbridgePropagator(TextMapPropagator):
                 context = set_span_in_context(NonRecordingSpan(span_context), context)
         if baggage:
             for key, value, metadata in baggage:
-                context = otel_baggage.set_baggage(key, BaggageValue(value, metadata) if metadata else value, context)
+                context = otel_baggage.set_baggage(key, value_of(value, metadata), context)
         return context
 
     def inject(

@@ -56,16 +56,6 @@ impl DetachCode {
             DetachCode::Failed => "FAILED",
         }
     }
-
-    /// The misuse a code reports, if any.
-    pub fn misuse(self) -> Option<Misuse> {
-        match self {
-            DetachCode::OutOfOrder => Some(Misuse::OutOfOrder),
-            DetachCode::DoubleDetach => Some(Misuse::DoubleDetach),
-            DetachCode::WrongScope => Some(Misuse::WrongScope),
-            _ => None,
-        }
-    }
 }
 
 /// What a detach answers a host whose stack is an array of its own objects (Java's
@@ -74,11 +64,6 @@ impl DetachCode {
 /// code that changed nothing the depth is the one current before.
 pub fn detach_answer(code: DetachCode, current_depth: u32) -> i64 {
     i64::from(current_depth) << 8 | i64::from(code.code() as i8 as u8)
-}
-
-/// The parts of a [`detach_answer`]: the code and the depth now current.
-pub fn split_detach_answer(answer: i64) -> (i32, u32) {
-    (i32::from(answer as u8 as i8), (answer >> 8) as u32)
 }
 
 /// What a task wrapper's exit answers such a host: how many attaches the task leaked, in
@@ -102,24 +87,18 @@ pub fn misuse_of_code(code: i32) -> Option<Misuse> {
     Misuse::ALL.into_iter().find(|&m| misuse_code(m) == code)
 }
 
-/// How a consumer starts its span (DESIGN section 5), as a number and a name.
+/// How a consumer starts its span (DESIGN section 5), by the name every binding shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResumeKind {
     /// A child of the carried span.
-    Child = 0,
+    Child,
     /// A new root with a span link to the carried span.
-    RootWithLink = 1,
+    RootWithLink,
     /// A new root: the message carried no valid traceparent.
-    Root = 2,
+    Root,
 }
 
 impl ResumeKind {
-    pub const ALL: [ResumeKind; 3] = [
-        ResumeKind::Child,
-        ResumeKind::RootWithLink,
-        ResumeKind::Root,
-    ];
-
     pub fn of(parent: &Parent) -> Self {
         match parent {
             Parent::ChildOf(_) => ResumeKind::Child,
@@ -135,10 +114,6 @@ impl ResumeKind {
             ResumeKind::RootWithLink => "root_with_link",
             ResumeKind::Root => "root",
         }
-    }
-
-    pub fn code(self) -> i32 {
-        self as i32
     }
 }
 
@@ -156,9 +131,11 @@ mod tests {
 
     #[test]
     fn answers_round_trip() {
+        // Read as Java reads them: the low byte as a signed byte, the depth above it.
         for code in DetachCode::ALL {
+            let answer = detach_answer(code, 7);
             assert_eq!(
-                split_detach_answer(detach_answer(code, 7)),
+                (i32::from(answer as u8 as i8), answer >> 8),
                 (code.code(), 7)
             );
         }
@@ -167,11 +144,19 @@ mod tests {
     }
 
     #[test]
-    fn detach_codes_name_their_misuse() {
+    fn only_a_misuse_has_a_negative_code() {
         assert_eq!(
-            DetachCode::of(Err(Misuse::OutOfOrder)).misuse(),
-            Some(Misuse::OutOfOrder)
+            DetachCode::of(Err(Misuse::OutOfOrder)),
+            DetachCode::OutOfOrder
         );
-        assert_eq!(DetachCode::of(Ok(Detached::AlreadyEnded)).misuse(), None);
+        assert_eq!(
+            DetachCode::of(Ok(Detached::AlreadyEnded)),
+            DetachCode::AlreadyEnded
+        );
+        assert!(DetachCode::of(Ok(Detached::InOrder)).code() >= 0);
+        assert!(DetachCode::of(Ok(Detached::AlreadyEnded)).code() >= 0);
+        for misuse in [Misuse::OutOfOrder, Misuse::DoubleDetach, Misuse::WrongScope] {
+            assert!(DetachCode::of(Err(misuse)).code() < 0);
+        }
     }
 }

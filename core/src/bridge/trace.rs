@@ -1,7 +1,6 @@
 //! A received trace context, checked in one call; the tracestate to send.
 
-use crate::ids::TraceFlags;
-use crate::traceparent::parse_traceparent_at;
+use crate::traceparent::{parse_traceparent_at, Traceparent};
 use crate::tracestate::{self, TraceState};
 
 /// What a host does with the `tracestate` that came with a valid `traceparent`.
@@ -21,6 +20,22 @@ pub enum TracestateVerdict {
 }
 
 impl TracestateVerdict {
+    pub const ALL: [TracestateVerdict; 3] = [
+        TracestateVerdict::Absent,
+        TracestateVerdict::Canonical,
+        TracestateVerdict::Rewrite,
+    ];
+
+    /// The name a host gives the constant (`CANONICAL`), for hosts that read the codes
+    /// from the core when they load rather than copy them.
+    pub fn name(self) -> &'static str {
+        match self {
+            TracestateVerdict::Absent => "ABSENT",
+            TracestateVerdict::Canonical => "CANONICAL",
+            TracestateVerdict::Rewrite => "REWRITE",
+        }
+    }
+
     /// The verdict on tracestate header values (combined in order).
     pub fn of_headers<'a, I>(values: I) -> Self
     where
@@ -53,16 +68,6 @@ impl TracestateVerdict {
         }
     }
 
-    /// The verdict for a number from [`TracestateVerdict::code`].
-    pub fn from_code(code: u32) -> Option<Self> {
-        match code {
-            0 => Some(TracestateVerdict::Absent),
-            1 => Some(TracestateVerdict::Canonical),
-            2 => Some(TracestateVerdict::Rewrite),
-            _ => None,
-        }
-    }
-
     pub fn code(self) -> u32 {
         self as u32
     }
@@ -70,13 +75,14 @@ impl TracestateVerdict {
 
 /// A valid received `traceparent`, and the verdict on its `tracestate`.
 ///
-/// A host slices the ids out of its own string, so that only numbers cross back: the
-/// trace-id's 32 hex digits start at `start` + [`TRACE_ID_AT`], the parent-id's 16 at
-/// `start` + [`SPAN_ID_AT`].
+/// A host whose ids are strings slices them out of its own string, so that only a number
+/// crosses back ([`CheckedTrace::packed`]): the trace-id's 32 hex digits start at `start` +
+/// [`TRACE_ID_AT`], the parent-id's 16 at `start` + [`SPAN_ID_AT`]. A host whose ids are
+/// numbers (Python) takes them from `traceparent`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckedTrace {
-    /// The flags to keep (unknown bits zeroed).
-    pub flags: TraceFlags,
+    /// The parsed fields; the flags to keep have unknown bits zeroed.
+    pub traceparent: Traceparent,
     pub tracestate: TracestateVerdict,
     /// Where the value starts once the SP and HTAB around it are trimmed (a valid value is
     /// ASCII, so this is an offset in bytes, UTF-16 units and characters alike).
@@ -95,17 +101,9 @@ impl CheckedTrace {
     /// One number for a boundary, never negative: `flags | verdict << 8 | start << 10`
     /// (flags in bits 0–7, the verdict in 8–9, the start from bit 10).
     pub fn packed(self) -> i32 {
-        i32::from(self.flags.0) | (self.tracestate.code() as i32) << 8 | i32::from(self.start) << 10
-    }
-
-    /// The inverse of [`CheckedTrace::packed`]; `None` for [`CheckedTrace::INVALID`].
-    pub fn unpack(packed: i32) -> Option<Self> {
-        let packed = u32::try_from(packed).ok()?;
-        Some(CheckedTrace {
-            flags: TraceFlags((packed & 0xff) as u8),
-            tracestate: TracestateVerdict::from_code(packed >> 8 & 0b11)?,
-            start: u16::try_from(packed >> 10).ok()?,
-        })
+        i32::from(self.traceparent.flags.0)
+            | (self.tracestate.code() as i32) << 8
+            | i32::from(self.start) << 10
     }
 }
 
@@ -116,7 +114,7 @@ impl CheckedTrace {
 /// use ctxbridge_core::bridge::trace::{check, TracestateVerdict};
 ///
 /// let checked = check("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", ["a=1"]).unwrap();
-/// assert_eq!(checked.flags.0, 1);
+/// assert_eq!(checked.traceparent.flags.0, 1);
 /// assert_eq!(checked.tracestate, TracestateVerdict::Canonical);
 /// assert!(check("00-00000000000000000000000000000000-00f067aa0ba902b7-01", ["a=1"]).is_none());
 /// ```
@@ -128,7 +126,7 @@ where
     let (parsed, start) = parse_traceparent_at(traceparent).ok()?;
     // The parse refused values longer than traceparent::MAX_LEN (512), so this fits.
     Some(CheckedTrace {
-        flags: parsed.flags,
+        traceparent: parsed,
         tracestate: TracestateVerdict::of_headers(tracestate),
         start: u16::try_from(start).ok()?,
     })
@@ -216,7 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn packs_and_unpacks() {
+    fn packs_the_layout_hosts_read() {
         let checked = check(PARENT, [" a=1"]).unwrap();
         assert_eq!(checked.packed(), 1 | 2 << 8);
         let padded = format!(" \t{PARENT} ");
@@ -227,9 +225,11 @@ mod tests {
             "4bf92f3577b34da6a3ce929d0e0e4736"
         );
         assert_eq!(&padded[2 + SPAN_ID_AT..][..16], "00f067aa0ba902b7");
-        assert_eq!(CheckedTrace::unpack(checked.packed()), Some(checked));
-        assert_eq!(CheckedTrace::unpack(checked.packed()), Some(checked));
-        assert_eq!(CheckedTrace::unpack(CheckedTrace::INVALID), None);
+        // The packed layout the hosts read: flags 0-7, verdict 8-9, start from bit 10.
+        assert_eq!(checked.packed(), 1 | 2 << 10);
+        assert_eq!(checked.packed() & 0xff, 1);
+        assert_eq!(checked.packed() >> 8 & 0b11, 0);
+        assert_eq!(checked.packed() >> 10, 2);
         assert_eq!(check_packed("junk", ["a=1"]), CheckedTrace::INVALID);
     }
 

@@ -149,16 +149,18 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     if (checked < 0) {
       return null;
     }
-    // The core's verdict on the tracestate (bits 8-9): 1 keep the string as it came (it is
-    // canonical), 2 keep the canonical form the core gives, 0 none.
-    TraceState traceState =
-        switch ((checked >>> 8) & 3) {
-          case 1 -> W3cTraceState.received(tracestate);
-          case 2 ->
-              W3cTraceState.received(
-                  Fields.string(Native.canonicalTracestate(state, state.length)));
-          default -> TraceState.getDefault();
-        };
+    // The core's verdict on the tracestate (bits 8-9): keep the string as it came (it is
+    // canonical), keep the canonical form the core gives, or none.
+    int verdict = (checked >>> 8) & 3;
+    TraceState traceState;
+    if (verdict == Native.TRACESTATE_CANONICAL) {
+      traceState = W3cTraceState.received(tracestate);
+    } else if (verdict == Native.TRACESTATE_REWRITE) {
+      traceState =
+          W3cTraceState.received(Fields.string(Native.canonicalTracestate(state, state.length)));
+    } else {
+      traceState = TraceState.getDefault();
+    }
     return remote(traceparent, checked, traceState);
   }
 

@@ -94,13 +94,7 @@ public final class W3cTraceState implements TraceState {
     if (last != null && last.state == state) {
       return last.header;
     }
-    List<String> members = new ArrayList<>(state.size() * 2);
-    state.forEach(
-        (key, value) -> {
-          members.add(key);
-          members.add(value);
-        });
-    byte[] packed = Fields.pack(members);
+    byte[] packed = packMembers(state);
     String header = Fields.string(Native.tracestateHeaderOf(packed, packed.length));
     lastSent = new Sent(state, header);
     return header;
@@ -134,16 +128,19 @@ public final class W3cTraceState implements TraceState {
     if (other.isEmpty()) {
       return EMPTY;
     }
-    List<String> ops = new ArrayList<>();
-    ops.add("");
-    List<Map.Entry<String, String>> members = new ArrayList<>(other.asMap().entrySet());
-    // Each set moves its key to the front, so set them from the last one.
-    for (int i = members.size() - 1; i >= 0; i--) {
-      ops.add("set");
-      ops.add(members.get(i).getKey());
-      ops.add(members.get(i).getValue());
-    }
-    return edit(ops, true);
+    byte[] packed = packMembers(other);
+    return ofCanonical(Fields.string(Native.canonicalOfMembers(packed, packed.length)));
+  }
+
+  /** A tracestate's members as packed key, value fields, in order. */
+  private static byte[] packMembers(TraceState state) {
+    List<String> members = new ArrayList<>(state.size() * 2);
+    state.forEach(
+        (key, value) -> {
+          members.add(key);
+          members.add(value);
+        });
+    return Fields.pack(members);
   }
 
   private static W3cTraceState edit(List<String> ops, boolean lenient) {

@@ -50,6 +50,21 @@ public final class Native {
    */
   public static native byte[] codeId(int kind, int code);
 
+  // The core's verdicts on a tracestate (bridge::trace::TracestateVerdict), read from the
+  // library: checkTrace packs one in bits 8-9.
+  private static final int[] VERDICTS = tracestateVerdicts();
+
+  /** {@link #checkTrace}'s verdict: absent, empty or invalid; no tracestate. */
+  public static final int TRACESTATE_ABSENT = VERDICTS[0];
+
+  /** {@link #checkTrace}'s verdict: one header already canonical; keep it as it came. */
+  public static final int TRACESTATE_CANONICAL = VERDICTS[1];
+
+  /** {@link #checkTrace}'s verdict: valid but not canonical; keep {@link #canonicalTracestate}. */
+  public static final int TRACESTATE_REWRITE = VERDICTS[2];
+
+  private static native int[] tracestateVerdicts();
+
   /** The core's detach codes, in its {@code DetachCode::ALL} order. */
   private static native long[] detachCodes();
 
@@ -161,6 +176,12 @@ public final class Native {
    * W3C cannot carry are left out; at most 512 characters.
    */
   public static native byte[] tracestateHeaderOf(byte[] packed, int length);
+
+  /**
+   * The canonical tracestate of packed key, value members of any {@code TraceState}, in order, each
+   * checked alone: members W3C cannot carry are left out; nothing is truncated.
+   */
+  public static native byte[] canonicalOfMembers(byte[] packed, int length);
 
   /** The members of a tracestate as packed key, value fields; none when it is invalid. */
   public static native byte[] parseTracestate(byte[] value, int length);
