@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use ctxbridge_core::bridge::trace::check_packed;
 use ctxbridge_core::carrier::{
     extract_baggage, extract_span_context, inject_baggage, inject_span_context,
 };
@@ -72,6 +73,19 @@ fn traceparent(c: &mut Criterion) {
     });
     group.finish();
     assert!(theirs.span().span_context().is_valid());
+}
+
+/// The bridge's one-call check of a received traceparent and tracestate, which every
+/// binding's extract makes: what a host pays in Rust before it builds its span context.
+fn bridge_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("bridge_check");
+    group.bench_function("traceparent", |b| {
+        b.iter(|| check_packed(black_box(TRACEPARENT), None))
+    });
+    group.bench_function("traceparent+tracestate", |b| {
+        b.iter(|| check_packed(black_box(TRACEPARENT), Some(black_box(TRACESTATE))))
+    });
+    group.finish();
 }
 
 fn tracestate(c: &mut Criterion) {
@@ -179,6 +193,7 @@ fn header_sizes(c: &mut Criterion) {
 criterion_group!(
     benches,
     traceparent,
+    bridge_check,
     tracestate,
     baggage,
     full_carrier,

@@ -205,20 +205,60 @@ pub fn is_canonical(header: &str) -> bool {
     if header.len() > MAX_ENCODED_LEN {
         return false;
     }
+    // One pass over the bytes (every extract with a tracestate makes it): each member is a
+    // key of key bytes, `=`, a value of value bytes, then `,` or the end.
+    let bytes = header.as_bytes();
     let mut keys: [&str; MAX_MEMBERS] = [""; MAX_MEMBERS];
-    for (count, member) in header.split(',').enumerate() {
-        if count == MAX_MEMBERS || member.is_empty() || trim_ows(member).len() != member.len() {
+    let mut count = 0;
+    let mut at = 0;
+    loop {
+        let key_at = at;
+        if !matches!(bytes.get(at), Some(b) if is_key_start(*b)) {
             return false;
         }
-        let Ok((key, _)) = split_member(member) else {
+        at += 1;
+        while at < bytes.len() && is_key_byte(bytes[at]) {
+            at += 1;
+        }
+        if at - key_at > MAX_KEY_LEN || bytes.get(at) != Some(&b'=') {
             return false;
-        };
-        if keys[..count].contains(&key) {
+        }
+        let key = &header[key_at..at];
+        at += 1;
+        let value_at = at;
+        while at < bytes.len() && is_value_byte(bytes[at]) {
+            at += 1;
+        }
+        let value_len = at - value_at;
+        if !(1..=MAX_VALUE_LEN).contains(&value_len) || bytes[at - 1] == b' ' {
+            return false;
+        }
+        if count == MAX_MEMBERS || keys[..count].contains(&key) {
             return false;
         }
         keys[count] = key;
+        count += 1;
+        match bytes.get(at) {
+            None => return true,
+            Some(b',') => at += 1,
+            Some(_) => return false,
+        }
     }
-    true
+}
+
+/// The first byte of a key: `[a-z0-9]`.
+fn is_key_start(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'0'..=b'9')
+}
+
+/// A byte after the first of a key: `[a-z0-9_\-*/@]`.
+fn is_key_byte(b: u8) -> bool {
+    matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@')
+}
+
+/// A byte of a value: printable ASCII (0x20–0x7E) but `,` and `=`.
+fn is_value_byte(b: u8) -> bool {
+    (0x20..=0x7e).contains(&b) && b != b',' && b != b'='
 }
 
 /// Length of members joined by commas.
@@ -239,11 +279,8 @@ fn split_member(member: &str) -> Result<(&str, &str), ParseError> {
 /// Checks a key against `[a-z0-9][a-z0-9_\-*/@]{0,255}`.
 pub fn validate_key(key: &str) -> Result<(), ParseError> {
     let bytes = key.as_bytes();
-    let first_ok = matches!(bytes.first(), Some(b'a'..=b'z' | b'0'..=b'9'));
-    let rest_ok = bytes
-        .iter()
-        .skip(1)
-        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@'));
+    let first_ok = bytes.first().is_some_and(|b| is_key_start(*b));
+    let rest_ok = bytes.iter().skip(1).all(|b| is_key_byte(*b));
     if first_ok && rest_ok && bytes.len() <= MAX_KEY_LEN {
         Ok(())
     } else {
@@ -254,9 +291,7 @@ pub fn validate_key(key: &str) -> Result<(), ParseError> {
 /// Checks a value: 1–256 characters of 0x20–0x7E except `,` and `=`, last not a space.
 pub fn validate_value(value: &str) -> Result<(), ParseError> {
     let bytes = value.as_bytes();
-    let chars_ok = bytes
-        .iter()
-        .all(|&b| (0x20..=0x7e).contains(&b) && b != b',' && b != b'=');
+    let chars_ok = bytes.iter().all(|&b| is_value_byte(b));
     let ok = chars_ok && (1..=MAX_VALUE_LEN).contains(&bytes.len()) && bytes.last() != Some(&b' ');
     if ok {
         Ok(())
