@@ -35,6 +35,7 @@ class Frame {
     this.task = task;
     this.state = LIVE;
     this.handle = null;
+    this.seq = ++attaches;
   }
 }
 
@@ -51,6 +52,9 @@ class Task {
 }
 
 let lastFrameId = 0;
+// Attaches made so far by every manager: with() compares it to tell whether its callback
+// attached (and so whether its store needs a look); a frame's `seq` is its attach's number.
+let attaches = 0;
 function nextFrameId() {
   lastFrameId = (lastFrameId % 0xfffffffe) + 1; // 0 means "no frame" to the addon
   return lastFrameId;
@@ -141,7 +145,19 @@ class CtxbridgeContextManager {
 
   with(context, fn, thisArg, ...args) {
     const callback = thisArg === undefined ? fn : fn.bind(thisArg);
-    return this._storage.run(context, callback, ...args);
+    const mark = attaches;
+    try {
+      return this._storage.run(context, callback, ...args);
+    } finally {
+      // Given the store already current, AsyncLocalStorage.run() runs the callback in place
+      // and restores nothing, so an attach left inside would stay in the caller's store. A
+      // run that was not in place has put back a store older than the callback; a frame made
+      // during it still current means the run was in place: put the caller's store back.
+      if (attaches !== mark) {
+        const store = this._storage.getStore();
+        if (store instanceof Frame && store.seq > mark) this._storage.enterWith(context);
+      }
+    }
   }
 
   /** Makes `context` current in this async context and its continuations. */

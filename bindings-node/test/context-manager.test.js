@@ -154,3 +154,16 @@ test('bind(emitter) by a second manager binds too: each manager keeps its own re
   emitter.removeListener('tick', listener);
   assert.equal(emitter.listenerCount('tick'), 0);
 });
+
+test('an attach left inside with(active(), fn) does not reach the caller', () => {
+  tracer.startActiveSpan('request', (request) => {
+    const here = context.active();
+    context.with(here, () => {
+      // An instrumentation's attach that its callback forgets to dispose.
+      manager.attach(trace.setSpan(here, tracer.startSpan('leaky')));
+    });
+    tracer.startSpan('after').end();
+    request.end();
+  });
+  assertChild('after', 'request');
+});
