@@ -128,6 +128,8 @@ export declare function formatTraceparent(traceId: string, spanId: string, trace
 export declare function parseTracestate(values: string[]): Array<[string, string]>;
 export declare function encodeTracestate(members: Array<[string, string]>): string;
 export declare function parseBaggage(value: string): BaggageMember[];
+/** Parses baggage header values leniently, as a propagator does: malformed members are dropped alone. */
+export declare function extractBaggage(values: string[]): BaggageMember[];
 export declare function encodeBaggage(members: BaggageMember[]): string;
 export declare function stats(): Stats;
 export declare function resetStats(): void;

@@ -21,6 +21,7 @@ const codecs = {
   parseTracestate: (values) => native.parseTracestate(args.strings('parseTracestate', 'values', values)),
   encodeTracestate: (members) => native.encodeTracestate(args.pairs('encodeTracestate', 'members', members)),
   parseBaggage: (value) => native.parseBaggage(args.string('parseBaggage', 'value', value)),
+  extractBaggage: (values) => native.extractBaggage(args.strings('extractBaggage', 'values', values)),
   encodeBaggage: (members) => native.encodeBaggage(args.members('encodeBaggage', 'members', members)),
   setMode: (mode) => native.setMode(args.string('setMode', 'mode', mode)),
 };

@@ -21,6 +21,7 @@ export const {
   parseTracestate,
   encodeTracestate,
   parseBaggage,
+  extractBaggage,
   encodeBaggage,
   setMode,
   stats,

@@ -120,11 +120,12 @@ fn parse_baggage(value: &Bound<'_, PyAny>) -> PyResult<Vec<PyMember>> {
 
 /// Parses baggage header values leniently (malformed members dropped), as a propagator does.
 #[pyfunction]
-fn extract_baggage(values: Vec<String>) -> Vec<PyMember> {
-    Baggage::from_headers(values.iter().map(String::as_str))
+fn extract_baggage(values: &Bound<'_, PyAny>) -> PyResult<Vec<PyMember>> {
+    let values = args::texts(values, "extract_baggage", "values")?;
+    Ok(Baggage::from_headers(values.iter().map(String::as_str))
         .iter()
         .map(member_to_py)
-        .collect()
+        .collect())
 }
 
 /// Encodes members as a baggage header (values percent-encoded, limits applied).

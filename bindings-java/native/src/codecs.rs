@@ -200,6 +200,31 @@ fn of_members<'local>(
     .resolve::<ThrowRuntimeExAndDefault>()
 }
 
+/// The `tracestate` header of packed `key, value` members for `W3cCodecs.encodeTracestate`
+/// (the core's strict [`TraceState::from_members`], as every binding's explicit encode), or
+/// `IllegalArgumentException` naming the rule a member breaks.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeTracestate<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
+            let fields = fields::read(packed).ok_or("malformed tracestate members")?;
+            if fields.len() % 2 != 0 {
+                return Err("malformed tracestate members".to_owned());
+            }
+            TraceState::from_members(fields.chunks_exact(2).map(|m| (m[0], m[1])))
+                .map(|state| state.header())
+                .map_err(|error| error.to_string())
+        })?;
+        reply(env, encoded)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
 /// The members of a tracestate as packed `key, value` fields; none when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTracestate<'local>(

@@ -25,6 +25,7 @@ from ._native import __version__ as __version__
 _EXPORTS = {
     "encode_baggage": "._native",
     "encode_tracestate": "._native",
+    "extract_baggage": "._native",
     "format_traceparent": "._native",
     "parse_baggage": "._native",
     "parse_traceparent": "._native",
@@ -75,6 +76,7 @@ def __dir__() -> _typing.List[str]:
 if _typing.TYPE_CHECKING:
     from ._native import encode_baggage as encode_baggage
     from ._native import encode_tracestate as encode_tracestate
+    from ._native import extract_baggage as extract_baggage
     from ._native import format_traceparent as format_traceparent
     from ._native import parse_baggage as parse_baggage
     from ._native import parse_traceparent as parse_traceparent

@@ -5,6 +5,7 @@ import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Explicit parsing and formatting of W3C headers. A parse of invalid input throws {@link
@@ -50,6 +51,23 @@ public final class W3cCodecs {
   public static W3cTraceState parseTracestate(String... values) {
     Args.noNulls(values, "W3cCodecs.parseTracestate", "values");
     return W3cTraceState.parse(values);
+  }
+
+  /**
+   * The {@code tracestate} header of members in order (each moves to the front as it is set, so the
+   * first stays first; at most 512 characters, whole members dropped past that).
+   *
+   * @throws IllegalArgumentException naming the rule a key or value breaks
+   */
+  public static String encodeTracestate(List<Map.Entry<String, String>> members) {
+    Args.noNulls(members, "W3cCodecs.encodeTracestate", "members");
+    List<String> fields = new ArrayList<>(members.size() * 2);
+    for (Map.Entry<String, String> member : members) {
+      fields.add(Args.notNull(member.getKey(), "W3cCodecs.encodeTracestate", "members' key"));
+      fields.add(Args.notNull(member.getValue(), "W3cCodecs.encodeTracestate", "members' value"));
+    }
+    byte[] packed = Fields.pack(fields);
+    return Fields.string(Native.encodeTracestate(packed, packed.length));
   }
 
   /**

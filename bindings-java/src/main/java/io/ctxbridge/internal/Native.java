@@ -183,6 +183,12 @@ public final class Native {
    */
   public static native byte[] canonicalOfMembers(byte[] packed, int length);
 
+  /**
+   * The {@code tracestate} header of packed key, value members, each checked (the core's strict
+   * build); throws {@link IllegalArgumentException} naming the rule a member breaks.
+   */
+  public static native byte[] encodeTracestate(byte[] packed, int length);
+
   /** The members of a tracestate as packed key, value fields; none when it is invalid. */
   public static native byte[] parseTracestate(byte[] value, int length);
 
