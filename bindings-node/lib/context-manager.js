@@ -4,11 +4,13 @@
 // EventEmitters. attach() returns a token whose dispose() follows the scope rules of
 // DESIGN section 4, decided in Rust (lib/native, src/scope.rs).
 //
-// The store holds either a Context (from with()) or a Frame (from attach()). A frame
-// can be disposed wherever it is on the current store's stack; continuations that
-// inherited an attach share it, so the first dispose ends it for all of them and
-// active() skips frames already gone. A dispose, in order or out of order, makes
-// current what the store held before that attach (rule 3).
+// The store holds either a Context (from with()) or a Frame (from attach()). The stack is
+// the core's: a Frame holds its context and its Rust frame, which keeps the store it was
+// attached over; JavaScript keeps no link between frames and no copy of their states. A
+// frame can be disposed wherever it is on the current store's stack; continuations that
+// inherited an attach share it, so the first dispose ends it for all of them. A dispose,
+// in order or out of order, makes current what the store held before that attach (rule 3):
+// the core hands that store back.
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
 const { ROOT_CONTEXT, diag } = require('./api');
@@ -16,33 +18,40 @@ const native = require('./native');
 const args = require('./args');
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'];
-const LIVE = 0;
-const GONE = 1; // detached, or ended with an earlier attach or with its task
 // native.detach's codes, from the core (bridge::codes::DetachCode).
-const { IN_ORDER, ALREADY_ENDED, OUT_OF_ORDER, DOUBLE_DETACH } = native.detachCodes();
+const { ALREADY_ENDED, OUT_OF_ORDER, DOUBLE_DETACH } = native.detachCodes();
+
+// How many times the core may have ended frames (a dispose, a task's end). A frame the core
+// found live at the current count is read without a call into Rust; after it, the core says.
+let endings = 0;
+
+let lastFrameId = 0;
+function nextFrameId() {
+  lastFrameId = (lastFrameId % 0xfffffffe) + 1; // 0 means "no frame" to the addon
+  return lastFrameId;
+}
+// Attaches made so far by every manager: with() compares it to tell whether its callback
+// attached (and so whether its store needs a look); a frame's `seq` is its attach's number.
+let attaches = 0;
 
 /**
- * One attach: its context, what the store held below it, its Rust frame, and the task
- * it was made in. `state` mirrors the Rust frame's (set from what native.detach and
- * native.exitTask report) so that active() can skip frames that are gone without a
- * call into Rust.
+ * One attach: its context, its Rust frame (`handle`), and the task it was made in. `live`
+ * is the value of `endings` at which the core last found it live.
  */
 class Frame {
-  constructor(context, below, id, task) {
+  constructor(context, handle, task) {
     this.context = context;
-    this.below = below;
-    this.id = id;
+    this.handle = handle;
     this.task = task;
-    this.state = LIVE;
-    this.handle = null;
+    this.live = endings;
     this.seq = ++attaches;
   }
 }
 
 /**
- * A task run by runTask (DESIGN rule 6): the frame its wrapper attached, and the live
- * frames attached in it, in any of its continuations, so that what it leaves attached
- * is found when it ends, however many awaits later.
+ * A task run by runTask (DESIGN rule 6): the frame its wrapper attached, and the frames
+ * attached in it, in any of its continuations, so that what it leaves attached is found
+ * when it ends, however many awaits later.
  */
 class Task {
   constructor(own) {
@@ -51,36 +60,26 @@ class Task {
   }
 }
 
-let lastFrameId = 0;
-// Attaches made so far by every manager: with() compares it to tell whether its callback
-// attached (and so whether its store needs a look); a frame's `seq` is its attach's number.
-let attaches = 0;
-function nextFrameId() {
-  lastFrameId = (lastFrameId % 0xfffffffe) + 1; // 0 means "no frame" to the addon
-  return lastFrameId;
-}
-
-/** The top frame of a store that is still attached (gone ones are skipped). */
-function topFrame(store) {
-  while (store instanceof Frame && store.state !== LIVE) store = store.below;
-  return store instanceof Frame ? store : undefined;
+/**
+ * What a store stands on now: the store itself while its frame is live, else what the core
+ * says is under that frame once it ended (a frame live below it, or the store under the
+ * whole stack).
+ */
+function standing(store) {
+  while (store instanceof Frame && store.live !== endings) {
+    const below = native.resolve(store.handle);
+    if (below === true) {
+      store.live = endings;
+      break;
+    }
+    store = below ?? undefined;
+  }
+  return store;
 }
 
 /** Whether a value is a promise or another thenable. */
 function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
-}
-
-/** The first thing below the frames of a store: the Context the stack stands on. */
-function baseOf(store) {
-  while (store instanceof Frame) store = store.below;
-  return store;
-}
-
-/** Marks a frame as gone and stops its task from tracking it. */
-function gone(frame) {
-  frame.state = GONE;
-  frame.task?.frames.delete(frame);
 }
 
 /** file:line of the code that called into ctxbridge, for warn-once-per-site. */
@@ -135,10 +134,11 @@ class CtxbridgeContextManager {
   }
 
   active() {
-    const store = this._storage.getStore();
+    let store = this._storage.getStore();
     if (store instanceof Frame) {
-      const top = topFrame(store);
-      return top !== undefined ? top.context : baseOf(store) ?? ROOT_CONTEXT;
+      if (store.live === endings) return store.context;
+      store = standing(store);
+      if (store instanceof Frame) return store.context;
     }
     return store ?? ROOT_CONTEXT;
   }
@@ -228,8 +228,8 @@ class CtxbridgeContextManager {
   _push(context) {
     const below = this._storage.getStore();
     const task = this._tasks.getStore();
-    const frame = new Frame(context, below, nextFrameId(), task);
-    frame.handle = native.attach(topFrame(below)?.handle ?? null, frame.id);
+    const handle = native.attach(below instanceof Frame ? below.handle : null, below, nextFrameId());
+    const frame = new Frame(context, handle, task);
     if (task !== undefined) task.frames.add(frame);
     this._storage.enterWith(frame);
     return frame;
@@ -237,12 +237,14 @@ class CtxbridgeContextManager {
 
   _dispose(frame) {
     const store = this._storage.getStore();
-    const result = native.detach(frame.handle, topFrame(store)?.handle ?? null);
-    if (result === IN_ORDER || result === OUT_OF_ORDER) {
-      // Out of order, the live frames above it ended with it (counted as leaked in Rust).
-      for (let above = store; above instanceof Frame && above !== frame; above = above.below) gone(above);
-      gone(frame);
-      this._storage.enterWith(frame.below);
+    // In order, the answer is the store the frame was attached over; else a detach code.
+    const result = native.detach(frame.handle, store instanceof Frame ? store.handle : null);
+    if (typeof result !== 'number' || result === OUT_OF_ORDER) {
+      // The frame ended (out of order, the live frames above it with it, counted as leaked
+      // in Rust): the store goes back to what it was attached over.
+      endings++;
+      frame.task?.frames.delete(frame);
+      this._storage.enterWith((typeof result === 'number' ? native.below(frame.handle) : result) ?? undefined);
       if (result === OUT_OF_ORDER) report('out_of_order');
       return;
     }
@@ -251,23 +253,24 @@ class CtxbridgeContextManager {
   }
 
   /**
-   * Ends a task: detaches its own frame and every frame it left attached (one Rust call
-   * per leaked frame still live, each ending the stack down to the task's frame).
-   * `report` is false when the task threw: strict mode must not hide its error.
+   * Ends a task: detaches its own frame and every frame attached in it and not disposed
+   * (one Rust call each, ending the stack from it down to the task's frame; the core counts
+   * only frames still live). `reportLeaks` is false when the task threw: strict mode must
+   * not hide its error.
    */
   _endTask(task, reportLeaks) {
     const { own } = task;
     let leaked = 0;
     let ended = false;
-    for (const frame of Array.from(task.frames)) {
-      if (frame.state === LIVE && frame !== own) {
+    for (const frame of task.frames) {
+      if (frame !== own) {
         leaked += native.exitTask(frame.handle, own.handle);
         ended = true;
       }
-      gone(frame);
     }
+    task.frames.clear();
     if (!ended) native.exitTask(null, own.handle);
-    gone(own);
+    endings++;
     if (leaked > 0) {
       try {
         report('leaked');

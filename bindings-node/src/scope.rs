@@ -1,24 +1,89 @@
 //! The scope rules for Node's context manager. The slot is the `AsyncLocalStorage`
 //! store, held in JavaScript; each call passes the frame at the top of the caller's
 //! store (an `External` of the core's frame) and learns what the rules decided as
-//! numbers, so `active()` and `with()` never cross into Rust.
+//! numbers, so `active()` and `with()` never cross into Rust while nothing has ended.
+//!
+//! The stack is the core's alone: each frame keeps, as its value, the store it was
+//! attached over (a reference to that JavaScript value), so a detach hands back the store
+//! to put back and [`resolve`] the store a continuation stands on once its frame ended.
+//! JavaScript keeps no link between frames and no copy of their states.
 //!
 //! A scope is "wherever the attach is visible": a frame can be detached where it is on
 //! the current store's stack. ALS copies the store into every continuation, so those
 //! share the attach; elsewhere a detach is `wrong_scope`.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ptr;
 use std::sync::Arc;
 
-use std::collections::HashMap;
-
 use ctxbridge_core::bridge::codes::DetachCode;
-use ctxbridge_core::scope::{self, Frame, Misuse, Slot};
-use napi::bindgen_prelude::External;
+use ctxbridge_core::scope::{self, Frame, FrameState, Misuse, Slot};
+use napi::bindgen_prelude::{Either, External, Unknown};
+use napi::{sys, Env, JsValue, ValueType};
 use napi_derive::napi;
 
+/// The store a frame was attached over: a strong reference to that JavaScript value (none
+/// when the store was empty or not an object), released when the core drops the frame.
+pub struct Below {
+    env: sys::napi_env,
+    value: sys::napi_ref,
+}
+
+impl Below {
+    fn of(env: &Env, store: &Unknown<'_>) -> Option<Below> {
+        if !matches!(
+            store.get_type().ok()?,
+            ValueType::Object | ValueType::Function
+        ) {
+            return None;
+        }
+        let mut value = ptr::null_mut();
+        // SAFETY: `env` is this call's environment and `store` a value of this call.
+        let status = unsafe { sys::napi_create_reference(env.raw(), store.raw(), 1, &mut value) };
+        (status == sys::Status::napi_ok).then_some(Below {
+            env: env.raw(),
+            value,
+        })
+    }
+
+    /// The store as a value of `env` (`None`, which reaches JavaScript as `null`, when
+    /// there was none).
+    fn get<'env>(below: Option<&Below>, env: &'env Env) -> napi::Result<Option<Unknown<'env>>> {
+        let Some(below) = below else {
+            return Ok(None);
+        };
+        let mut value = ptr::null_mut();
+        // SAFETY: the reference was made in this environment (frames never leave the thread
+        // whose JavaScript made them) and is alive until `drop`.
+        let status = unsafe { sys::napi_get_reference_value(env.raw(), below.value, &mut value) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason(
+                "ctxbridge: a frame's store is gone",
+            ));
+        }
+        // SAFETY: `value` was just returned by N-API for this environment.
+        Ok(Some(unsafe {
+            Unknown::from_raw_unchecked(env.raw(), value)
+        }))
+    }
+}
+
+impl Drop for Below {
+    fn drop(&mut self) {
+        // SAFETY: the reference was made in `env`, on the thread that drops it: a frame is
+        // dropped by a call of that thread or by its `External`'s finalizer, where deleting a
+        // reference is allowed.
+        unsafe {
+            sys::napi_delete_reference(self.env, self.value);
+        }
+    }
+}
+
+type NodeFrame = Frame<Option<Below>>;
+
 /// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
-pub type FrameHandle = External<Arc<Frame<()>>>;
+pub type FrameHandle = External<Arc<NodeFrame>>;
 
 /// The core's detach codes by name (`IN_ORDER: 0`, …), read once when the module loads so
 /// JavaScript mirrors what the rules decided without a table of its own.
@@ -30,15 +95,15 @@ pub fn detach_codes() -> HashMap<String, i32> {
         .collect()
 }
 
-/// The slot as one call sees it: the top frame JavaScript passed in, and the frame
-/// the rules set as the new top.
+/// The slot as one call sees it: the top frame still live at or below the frame
+/// JavaScript passed in, and the frame the rules set as the new top.
 struct StoreSlot {
-    head: Option<Arc<Frame<()>>>,
+    head: Option<Arc<NodeFrame>>,
     next_id: u64,
-    new_head: RefCell<Option<Option<Arc<Frame<()>>>>>,
+    new_head: RefCell<Option<Option<Arc<NodeFrame>>>>,
 }
 
-impl Slot<()> for StoreSlot {
+impl Slot<Option<Below>> for StoreSlot {
     /// Every frame is in scope 0; `owns` is decided by reachability (see the module doc).
     fn scope_id(&self) -> u64 {
         0
@@ -48,28 +113,42 @@ impl Slot<()> for StoreSlot {
         self.next_id
     }
 
-    fn head(&self) -> Option<Arc<Frame<()>>> {
+    fn head(&self) -> Option<Arc<NodeFrame>> {
         self.head.clone()
     }
 
-    fn set_head(&self, head: Option<Arc<Frame<()>>>) {
+    fn set_head(&self, head: Option<Arc<NodeFrame>>) {
         *self.new_head.borrow_mut() = Some(head);
     }
 }
 
+/// The first live frame at or below `frame` (a store keeps a frame after it ended, and the
+/// continuations standing on it stand on what is live below it).
+fn live_top(frame: Option<&Arc<NodeFrame>>) -> Option<Arc<NodeFrame>> {
+    let mut at = frame;
+    while let Some(frame) = at {
+        if frame.state() == FrameState::Live {
+            return Some(Arc::clone(frame));
+        }
+        at = frame.parent();
+    }
+    None
+}
+
 fn slot(head: Option<&FrameHandle>, next_id: u64) -> StoreSlot {
     StoreSlot {
-        head: head.map(|h| Arc::clone(h)),
+        head: live_top(head.map(|h| &**h)),
         next_id,
         new_head: RefCell::new(None),
     }
 }
 
-/// Attaches a new frame (with the id JavaScript chose) above `head`.
+/// Attaches a new frame (with the id JavaScript chose) over `store`, the caller's store,
+/// whose top frame is `head`.
 #[napi]
-pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
+pub fn attach(env: Env, head: Option<&FrameHandle>, store: Unknown<'_>, id: u32) -> FrameHandle {
     let slot = slot(head, u64::from(id));
-    scope::attach(&slot, ());
+    scope::attach(&slot, Below::of(&env, &store));
     let frame = slot
         .new_head
         .into_inner()
@@ -78,16 +157,54 @@ pub fn attach(head: Option<&FrameHandle>, id: u32) -> FrameHandle {
     External::new(frame)
 }
 
-/// Detaches `frame` where `head` is the top of the caller's store. Returns one of the
-/// core's [`DetachCode`]s (see [`detach_codes`]).
+/// Detaches `frame` where `head` is the top of the caller's store. In order, the answer
+/// is the store to put back (the one the frame was attached over: an object, or `null` for
+/// none); otherwise one of the core's [`DetachCode`]s as a number (see [`detach_codes`]),
+/// and after `OUT_OF_ORDER` [`below`] gives the store to put back. One crossing decides the
+/// common case.
 #[napi]
-pub fn detach(frame: &FrameHandle, head: Option<&FrameHandle>) -> i32 {
-    let slot = slot(head, 0);
-    DetachCode::of(scope::detach(
-        &slot,
+pub fn detach<'env>(
+    env: &'env Env,
+    frame: &FrameHandle,
+    head: Option<&FrameHandle>,
+) -> napi::Result<Either<i32, Option<Unknown<'env>>>> {
+    let code = DetachCode::of(scope::detach(
+        &slot(head, 0),
         &scope::Token::from_frame(Arc::clone(frame)),
-    ))
-    .code()
+    ));
+    if code == DetachCode::InOrder {
+        return Below::get(frame.value().as_ref(), env).map(Either::B);
+    }
+    Ok(Either::A(code.code()))
+}
+
+/// The store `frame` was attached over (`null` for none): what a detach puts back.
+#[napi]
+pub fn below<'env>(env: &'env Env, frame: &FrameHandle) -> napi::Result<Option<Unknown<'env>>> {
+    Below::get(frame.value().as_ref(), env)
+}
+
+/// `true` while `frame` is live; once it ended, the store a continuation standing on it
+/// now stands on: the frame live below it (its JavaScript object, which the frame above it
+/// was attached over), or the store under the whole stack (`null` for none).
+#[napi]
+pub fn resolve<'env>(
+    env: &'env Env,
+    frame: &FrameHandle,
+) -> napi::Result<Either<bool, Option<Unknown<'env>>>> {
+    if frame.state() == FrameState::Live {
+        return Ok(Either::A(true));
+    }
+    let mut below = frame.value().as_ref();
+    let mut at = frame.parent();
+    while let Some(parent) = at {
+        if parent.state() == FrameState::Live {
+            break;
+        }
+        below = parent.value().as_ref();
+        at = parent.parent();
+    }
+    Below::get(below, env).map(Either::B)
 }
 
 /// Ends a task (DESIGN rule 6) whose wrapper attached `own`: detaches `own` (once, however

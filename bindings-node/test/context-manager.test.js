@@ -167,3 +167,28 @@ test('an attach left inside with(active(), fn) does not reach the caller', () =>
   });
   assertChild('after', 'request');
 });
+
+test('a continuation standing on a frame that ended elsewhere runs in the frame live below it', async () => {
+  const outer = tracer.startSpan('outer');
+  const outerToken = manager.attach(trace.setSpan(ROOT_CONTEXT, outer));
+  const middle = tracer.startSpan('middle');
+  const middleToken = manager.attach(trace.setSpan(context.active(), middle));
+  const inner = tracer.startSpan('inner');
+  const innerToken = manager.attach(trace.setSpan(context.active(), inner));
+  // A continuation made while `inner` is current stands on its frame.
+  const afterInner = new Promise((resolve) => setImmediate(() => resolve(tracer.startSpan('after inner ended'))));
+  innerToken.dispose(); // in order, here: that continuation's frame has ended
+  (await afterInner).end();
+
+  // Out of order: `middle` ends, and `on middle` (attached above it) with it.
+  const onMiddle = manager.attach(trace.setSpan(context.active(), tracer.startSpan('on middle')));
+  const standingOnLeak = new Promise((resolve) => setImmediate(() => resolve(tracer.startSpan('after out of order'))));
+  middleToken.dispose();
+  (await standingOnLeak).end();
+  onMiddle.dispose(); // already ended with `middle`: changes nothing
+  outerToken.dispose();
+  for (const span of [inner, middle, outer]) span.end();
+  assertChild('after inner ended', 'middle');
+  assertChild('after out of order', 'outer');
+  assert.equal(manager.active(), ROOT_CONTEXT);
+});

@@ -20,7 +20,13 @@
 //!   test in that binding (or read from the core when the module loads);
 //! - limits (how much of a header can matter, how many members propagate) live in the
 //!   codecs; a binding that copies strings across its boundary may cut a header at the
-//!   codec's `MAX_READ`, which changes no outcome.
+//!   codec's `MAX_READ`, which changes no outcome;
+//! - the scope stack is the core's alone: a host keeps only the host objects its API
+//!   hands back, and learns from each answer which one is current. Java keeps its
+//!   `Context`s by frame depth ([`codes::detach_answer`], [`codes::exit_answer`]); Node's
+//!   frames keep, as their value ([`crate::scope::Frame::value`]), the store each was
+//!   attached over, which a detach hands back; Python's and C's frames hold the context
+//!   itself (in the `ContextVar`, in the core's thread slot).
 
 pub mod baggage;
 pub mod codes;

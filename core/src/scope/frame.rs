@@ -43,7 +43,8 @@ impl<V> Frame<V> {
         }
     }
 
-    /// The value this frame made current.
+    /// The host's value for this frame: the context it made current (Node: the store it
+    /// was attached over, which a detach puts back).
     pub fn value(&self) -> &V {
         &self.value
     }
