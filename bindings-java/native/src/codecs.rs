@@ -3,6 +3,7 @@
 //! verdict) or one packed `byte[]`. Explicit parses throw `IllegalArgumentException`
 //! whose message starts with the rule id.
 
+use ctxbridge_core::baggage::Property;
 use ctxbridge_core::bridge::{
     self, limits::Limit, trace, trace::CheckedTrace, trace::TracestateVerdict,
 };
@@ -292,11 +293,49 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_editTracestate<'local>(
 /// malformed member; otherwise malformed members are dropped alone.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggage<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
     strict: jboolean,
+) -> JByteArray<'local> {
+    parse_baggage_packed(env, value, len, strict, pack_baggage_into)
+}
+
+/// One baggage value as `W3cCodecs` returns its members: for each member its key and
+/// value (percent-decoded), then each property as its key and value (null for a bare
+/// `;key`), then a null field. `strict` as for `parseBaggage`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggageMembers<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    value: JByteArray<'local>,
+    len: jint,
+    strict: jboolean,
+) -> JByteArray<'local> {
+    parse_baggage_packed(env, value, len, strict, |baggage, out| {
+        for member in baggage.iter() {
+            out.push(&member.key);
+            out.push(&member.value);
+            for property in &member.properties {
+                out.push(&property.key);
+                match &property.value {
+                    Some(value) => out.push(value),
+                    None => out.push_null(),
+                }
+            }
+            out.push_null();
+        }
+    })
+}
+
+/// Parses a baggage value (strictly, or as a propagator does) and packs it with `pack`.
+fn parse_baggage_packed<'local>(
+    mut env: EnvUnowned<'local>,
+    value: JByteArray<'local>,
+    len: jint,
+    strict: jboolean,
+    pack: impl FnOnce(&Baggage, &mut FieldWriter),
 ) -> JByteArray<'local> {
     env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
         let packed = with_text(env, &value, len, |text| {
@@ -306,7 +345,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggage<'local>(
                 Baggage::from_headers([text])
             };
             let mut out = FieldWriter::default();
-            pack_baggage_into(&baggage, &mut out);
+            pack(&baggage, &mut out);
             Ok(out.into_bytes())
         })?;
         reply(env, packed)
@@ -321,6 +360,69 @@ pub(crate) fn pack_baggage_into(baggage: &Baggage, out: &mut FieldWriter) {
         out.push(value);
         out.push(&metadata);
     }
+}
+
+/// The `baggage` header of members packed as `W3cCodecs` packs them
+/// ([`fields::read_members`]), for `W3cCodecs.encodeBaggage`; `IllegalArgumentException`
+/// naming the rule a key or property breaks.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggageMembers<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
+            let members = fields::read_members(packed).ok_or("malformed baggage members")?;
+            let mut baggage = Baggage::default();
+            for (key, value, properties) in members {
+                let properties = properties
+                    .into_iter()
+                    .map(|(key, value)| Property {
+                        key: key.to_owned(),
+                        value: value.map(str::to_owned),
+                    })
+                    .collect();
+                baggage
+                    .insert_with_properties(key, value, properties)
+                    .map_err(|error| error.to_string())?;
+            }
+            Ok(baggage.header())
+        })?;
+        reply(env, encoded)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// The metadata string OpenTelemetry Java keeps for properties packed as key, value-or-null
+/// pairs (`a=1;b`), as the core writes it.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_metadataOf<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    packed: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let metadata = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
+            let fields = fields::read_nullable(packed).ok_or("malformed properties")?;
+            let properties: Vec<Property> = fields
+                .chunks(2)
+                .filter_map(|pair| {
+                    Some(Property {
+                        key: (*pair.first()?)?.to_owned(),
+                        value: pair.get(1).copied().flatten().map(str::to_owned),
+                    })
+                })
+                .collect();
+            let mut metadata = String::new();
+            Property::write_list(&properties, &mut metadata);
+            Ok(metadata)
+        })?;
+        reply(env, metadata)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Packed `key, value, metadata` fields as a baggage header (values percent-encoded,

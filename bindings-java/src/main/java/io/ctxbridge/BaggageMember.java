@@ -1,7 +1,8 @@
 package io.ctxbridge;
 
+import io.ctxbridge.internal.Fields;
+import io.ctxbridge.internal.Native;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,6 +18,14 @@ public record BaggageMember(String key, String value, List<List<String>> propert
     Args.notNull(key, "BaggageMember", "key");
     Args.notNull(value, "BaggageMember", "value");
     Args.noNulls(properties, "BaggageMember", "properties");
+    for (List<String> property : properties) {
+      if (property.isEmpty() || property.size() > 2) {
+        throw new IllegalArgumentException(
+            "ctxbridge: BaggageMember: each of properties must be [key] or [key, value], got "
+                + property);
+      }
+      Args.notNull(property.get(0), "BaggageMember", "a property's key");
+    }
     properties = List.copyOf(properties);
   }
 
@@ -30,31 +39,17 @@ public record BaggageMember(String key, String value, List<List<String>> propert
    * the core writes and reads for the JNI library.
    */
   public String metadata() {
-    StringBuilder metadata = new StringBuilder();
-    for (List<String> property : properties) {
-      if (metadata.length() > 0) {
-        metadata.append(';');
-      }
-      metadata.append(property.get(0));
-      if (property.size() > 1 && property.get(1) != null) {
-        metadata.append('=').append(property.get(1));
-      }
-    }
-    return metadata.toString();
+    List<String> fields = new ArrayList<>(properties.size() * 2);
+    packProperties(properties, fields);
+    byte[] packed = Fields.pack(fields);
+    return Fields.string(Native.metadataOf(packed, packed.length));
   }
 
-  /** A member whose properties come as a metadata string the core wrote ({@code a=1;b}). */
-  static BaggageMember withMetadata(String key, String value, String metadata) {
-    List<List<String>> properties = new ArrayList<>();
-    if (!metadata.isEmpty()) {
-      for (String property : metadata.split(";")) {
-        int eq = property.indexOf('=');
-        properties.add(
-            eq < 0
-                ? Arrays.asList(property, null)
-                : Arrays.asList(property.substring(0, eq), property.substring(eq + 1)));
-      }
+  /** Adds each property's key and value ({@code null} for a bare key) to {@code fields}. */
+  static void packProperties(List<List<String>> properties, List<String> fields) {
+    for (List<String> property : properties) {
+      fields.add(property.get(0));
+      fields.add(property.size() > 1 ? property.get(1) : null);
     }
-    return new BaggageMember(key, value, properties);
   }
 }

@@ -4,6 +4,7 @@ import io.ctxbridge.internal.Fields;
 import io.ctxbridge.internal.Native;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -78,7 +79,7 @@ public final class W3cCodecs {
   public static List<BaggageMember> parseBaggage(String value) {
     Args.notNull(value, "W3cCodecs.parseBaggage", "value");
     byte[] bytes = Fields.utf8(value);
-    return members(Fields.unpack(Native.parseBaggage(bytes, bytes.length, true)));
+    return members(Fields.unpack(Native.parseBaggageMembers(bytes, bytes.length, true)));
   }
 
   /**
@@ -88,7 +89,7 @@ public final class W3cCodecs {
   public static List<BaggageMember> extractBaggage(String... values) {
     Args.noNulls(values, "W3cCodecs.extractBaggage", "values");
     byte[] bytes = Fields.utf8(String.join(",", values));
-    return members(Fields.unpack(Native.parseBaggage(bytes, bytes.length, false)));
+    return members(Fields.unpack(Native.parseBaggageMembers(bytes, bytes.length, false)));
   }
 
   /**
@@ -99,21 +100,35 @@ public final class W3cCodecs {
    */
   public static String encodeBaggage(List<BaggageMember> members) {
     Args.noNulls(members, "W3cCodecs.encodeBaggage", "members");
-    List<String> fields = new ArrayList<>(members.size() * 3);
+    List<String> fields = new ArrayList<>();
     for (BaggageMember member : members) {
       fields.add(member.key());
       fields.add(member.value());
-      fields.add(member.metadata());
+      BaggageMember.packProperties(member.properties(), fields);
+      fields.add(null);
     }
     byte[] packed = Fields.pack(fields);
-    return Fields.string(Native.encodeBaggage(packed, packed.length, true));
+    return Fields.string(Native.encodeBaggageMembers(packed, packed.length));
   }
 
-  /** Members from packed key, value, metadata fields. */
+  /**
+   * Members as {@link Native#parseBaggageMembers} packs them: key, value, each property's key and
+   * value (null for a bare key), then a null.
+   */
   static List<BaggageMember> members(String[] fields) {
-    List<BaggageMember> members = new ArrayList<>(fields.length / 3);
-    for (int i = 0; i + 2 < fields.length; i += 3) {
-      members.add(BaggageMember.withMetadata(fields[i], fields[i + 1], fields[i + 2]));
+    List<BaggageMember> members = new ArrayList<>();
+    int i = 0;
+    while (i + 1 < fields.length) {
+      String key = fields[i];
+      String value = fields[i + 1];
+      i += 2;
+      List<List<String>> properties = new ArrayList<>();
+      while (i < fields.length && fields[i] != null) {
+        properties.add(Arrays.asList(fields[i], fields[i + 1]));
+        i += 2;
+      }
+      i++; // the null that ends the member
+      members.add(new BaggageMember(key, value, properties));
     }
     return members;
   }

@@ -6,30 +6,34 @@ import java.util.List;
 
 /**
  * Several strings in one {@code byte[]}, as the JNI library reads and writes them: each field is a
- * 4-byte big-endian length and that many UTF-8 bytes. One array crosses instead of one Java string
- * per value.
+ * 4-byte big-endian length and that many UTF-8 bytes, or the length {@code 0xFFFFFFFF} alone for a
+ * {@code null}. One array crosses instead of one Java string per value.
  */
 public final class Fields {
   private Fields() {}
 
-  /** Packs {@code fields}. */
+  /** Packs {@code fields} ({@code null} ones included). */
   public static byte[] pack(List<String> fields) {
     List<byte[]> encoded = new ArrayList<>(fields.size());
     int length = 0;
     for (String field : fields) {
-      byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = field == null ? null : field.getBytes(StandardCharsets.UTF_8);
       encoded.add(bytes);
-      length += 4 + bytes.length;
+      length += 4 + (bytes == null ? 0 : bytes.length);
     }
     byte[] out = new byte[length];
     int at = 0;
     for (byte[] bytes : encoded) {
-      out[at] = (byte) (bytes.length >>> 24);
-      out[at + 1] = (byte) (bytes.length >>> 16);
-      out[at + 2] = (byte) (bytes.length >>> 8);
-      out[at + 3] = (byte) bytes.length;
-      System.arraycopy(bytes, 0, out, at + 4, bytes.length);
-      at += 4 + bytes.length;
+      int size = bytes == null ? -1 : bytes.length;
+      out[at] = (byte) (size >>> 24);
+      out[at + 1] = (byte) (size >>> 16);
+      out[at + 2] = (byte) (size >>> 8);
+      out[at + 3] = (byte) size;
+      if (bytes != null) {
+        System.arraycopy(bytes, 0, out, at + 4, bytes.length);
+        at += bytes.length;
+      }
+      at += 4;
     }
     return out;
   }
@@ -44,6 +48,11 @@ public final class Fields {
               | (packed[at + 1] & 0xff) << 16
               | (packed[at + 2] & 0xff) << 8
               | (packed[at + 3] & 0xff);
+      if (length == -1) {
+        fields.add(null);
+        at += 4;
+        continue;
+      }
       fields.add(new String(packed, at + 4, length, StandardCharsets.UTF_8));
       at += 4 + length;
     }

@@ -202,8 +202,23 @@ public final class Native {
   /** Packed key, value, metadata fields; {@code strict} throws at the first bad member. */
   public static native byte[] parseBaggage(byte[] value, int length, boolean strict);
 
+  /**
+   * Baggage members as {@code W3cCodecs} returns them: each member's key and value, then each
+   * property's key and value ({@code null} for a bare key), then a {@code null} field.
+   */
+  public static native byte[] parseBaggageMembers(byte[] value, int length, boolean strict);
+
   /** The header for packed key, value, metadata fields; {@code strict} throws for bad ones. */
   public static native byte[] encodeBaggage(byte[] packed, int length, boolean strict);
+
+  /**
+   * The {@code baggage} header of members packed as {@link #parseBaggageMembers} returns them;
+   * throws {@link IllegalArgumentException} naming the rule a key or property breaks.
+   */
+  public static native byte[] encodeBaggageMembers(byte[] packed, int length);
+
+  /** The metadata string ({@code a=1;b}) of properties packed as key, value-or-null pairs. */
+  public static native byte[] metadataOf(byte[] packed, int length);
 
   /**
    * The queue decision for packed name, value header fields: kind, trace id, span id, flags,
