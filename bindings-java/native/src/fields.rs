@@ -59,9 +59,13 @@ pub fn read_nullable(bytes: &[u8]) -> Option<Vec<Option<&str>>> {
     Some(fields)
 }
 
+/// One baggage member as [`read_members`] gives it: key, value, and each property's key
+/// and value (`None` for a bare key).
+pub type PackedMember<'a> = (&'a str, &'a str, Vec<(&'a str, Option<&'a str>)>);
+
 /// Baggage members as `W3cCodecs` packs them: key, value, each property's key and value
 /// (null for a bare key), then a null. `None` when malformed.
-pub fn read_members(bytes: &[u8]) -> Option<Vec<(&str, &str, Vec<(&str, Option<&str>)>)>> {
+pub fn read_members(bytes: &[u8]) -> Option<Vec<PackedMember<'_>>> {
     let fields = read_nullable(bytes)?;
     let mut members = Vec::new();
     let mut at = 0;
