@@ -56,11 +56,15 @@ test-rust:
 ## AddressSanitizer and UndefinedBehaviorSanitizer.
 ## Each program in C_TESTS runs twice; the shared vectors reach C as generated tables
 ## (tests/c/gen_vectors.py writes them into the build directory).
-C_TESTS    := test_ctxbridge test_interop
+C_TESTS    := test_ctxbridge test_interop test_vectors
 test-c:
 	$(CARGO) build -p ctxbridge-capi
 	mkdir -p $(C_BUILD)
 	python3 tests/c/gen_vectors.py tests/vectors/interop.json interop > $(C_BUILD)/interop_vectors.h
+	python3 tests/c/gen_vectors.py tests/vectors/traceparent.json traceparent > $(C_BUILD)/traceparent_vectors.h
+	python3 tests/c/gen_vectors.py tests/vectors/tracestate.json tracestate \
+		--sections cases ignored_without_traceparent encode > $(C_BUILD)/tracestate_vectors.h
+	python3 tests/c/gen_vectors.py tests/vectors/baggage.json baggage > $(C_BUILD)/baggage_vectors.h
 	for test in $(C_TESTS); do \
 		$(CC) $(C_FLAGS) -I$(C_BUILD) tests/c/$$test.c $(C_LIBS) -o $(C_BUILD)/$$test || exit 1; \
 		$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \

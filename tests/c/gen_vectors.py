@@ -5,8 +5,12 @@ have no JSON parser: one struct type and one array per section of a file.
     gen_vectors.py FILE.json PREFIX > out.h
 
 Fields that are strings become `const char *` (NULL for JSON null), lists of strings
-`const char *name[N]` with `size_t name_count`, booleans and integers `long`. A section
-whose cases hold anything else (nested objects) is left out; say which with --sections.
+`const char *name[N]` with `size_t name_count`, booleans and integers `long`. A list of
+members becomes one such list per column: `[key, value]` pairs give `name_0` and `name_1`,
+objects give `name_<field>` for each string field, and a member's `properties`
+(`[key, value-or-null]`) its metadata string (`p1;p2=x`, OpenTelemetry's form) in
+`name_metadata`. Anything else (a script of ops) is left out of the C table; say which
+sections with --sections.
 Strings are written with octal escapes for every byte outside printable ASCII, so
 CR, LF, NUL-free UTF-8 and quotes survive exactly.
 """
@@ -32,6 +36,39 @@ def c_string(text):
     return "".join(out)
 
 
+def metadata(properties):
+    return ";".join(key if value is None else f"{key}={value}" for key, value in properties)
+
+
+def columns(key, value):
+    """The C columns of a list of members, as {column: [strings]}; None if it is not one."""
+    if not isinstance(value, list) or not value:
+        return None
+    if all(isinstance(m, list) and all(isinstance(v, str) for v in m) for m in value):
+        width = max(len(m) for m in value)
+        return {f"{key}_{i}": [m[i] if i < len(m) else None for m in value] for i in range(width)}
+    if all(isinstance(m, dict) for m in value):
+        out = {}
+        for field in value[0]:
+            if field == "properties":
+                out[f"{key}_metadata"] = [metadata(m.get("properties", [])) for m in value]
+            elif all(isinstance(m.get(field), str) for m in value):
+                out[f"{key}_{field}"] = [m[field] for m in value]
+        return out
+    return None
+
+
+def flatten(case):
+    """A case with each list of members spread into columns, and scripts left out."""
+    out = {}
+    for key, value in case.items():
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            out.update(columns(key, value) or {})
+        else:
+            out[key] = value
+    return out
+
+
 def field_kinds(cases):
     kinds = {}
     for case in cases:
@@ -40,7 +77,7 @@ def field_kinds(cases):
                 kind = "long"
             elif value is None or isinstance(value, str):
                 kind = "str"
-            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            elif isinstance(value, list) and all(v is None or isinstance(v, str) for v in value):
                 kind = "strs"
             else:
                 raise ValueError(f"field {key!r} holds {type(value).__name__}")
@@ -51,6 +88,7 @@ def field_kinds(cases):
 
 
 def section(prefix, name, cases, out):
+    cases = [flatten(case) for case in cases]
     kinds = field_kinds(cases)
     longest = {k: max(len(c.get(k) or []) for c in cases) for k, kind in kinds.items() if kind == "strs"}
     type_name = f"{prefix}_{name}_case"
