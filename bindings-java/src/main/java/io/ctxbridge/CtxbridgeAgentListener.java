@@ -1,5 +1,6 @@
 package io.ctxbridge;
 
+import io.ctxbridge.internal.NativeLibrary;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.javaagent.extension.AgentListener;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -32,11 +33,18 @@ public final class CtxbridgeAgentListener implements AgentListener {
   /** Called by the agent's service loader, before the context storage is first used. */
   public CtxbridgeAgentListener() {
     Diagnostics.inAgentExtension = true;
-    ContextStorage.addWrapper(agentStorage -> CtxbridgeContextStorage.get());
+    ContextStorage.addWrapper(
+        agentStorage ->
+            LibraryCheck.usable("the agent's context storage")
+                ? CtxbridgeContextStorage.get()
+                : agentStorage);
   }
 
   @Override
   public void afterAgent(AutoConfiguredOpenTelemetrySdk sdk) {
+    if (NativeLibrary.failure() != null) {
+      return; // said once already, when the storage was wrapped
+    }
     if (!CtxbridgeContextStorage.isInstalled()) {
       LOGGER.log(
           Level.WARNING,

@@ -13,10 +13,15 @@ import io.opentelemetry.context.ContextStorageProvider;
  * which no provider can reach: ctxbridge gets there as an agent extension ({@code
  * -Dotel.javaagent.extensions=ctxbridge.jar}, see {@link CtxbridgeAgentListener}). When the agent
  * runs without it, ctxbridge says so once, as the agent wraps this storage.
+ *
+ * <p>When the native library cannot load (no copy for this platform, no writable temporary
+ * directory), OpenTelemetry's default storage is used and the cause is logged once.
  */
 public final class CtxbridgeContextStorageProvider implements ContextStorageProvider {
   @Override
   public ContextStorage get() {
-    return CtxbridgeContextStorage.get();
+    return LibraryCheck.usable("OpenTelemetry's default context storage")
+        ? CtxbridgeContextStorage.get()
+        : ContextStorage.defaultStorage();
   }
 }

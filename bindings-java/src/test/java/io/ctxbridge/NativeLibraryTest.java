@@ -1,17 +1,31 @@
 package io.ctxbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ctxbridge.internal.NativeLibrary;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the library is found, and that the jar installs the storage by itself: each case starts a JVM
@@ -21,6 +35,12 @@ class NativeLibraryTest {
   /** Runs {@code main} in a new JVM with the test class path minus sdk-testing; its output. */
   private static String run(String main, String... jvmArgs)
       throws IOException, InterruptedException {
+    return runWith(main, List.of(), jvmArgs);
+  }
+
+  /** {@link #run} with {@code args} after the main class. */
+  private static String runWith(String main, List<String> args, String... jvmArgs)
+      throws IOException, InterruptedException {
     String classPath =
         Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
             .filter(entry -> !entry.contains("opentelemetry-sdk-testing"))
@@ -29,6 +49,7 @@ class NativeLibraryTest {
     command.add(System.getProperty("java.home") + "/bin/java");
     command.addAll(List.of(jvmArgs));
     command.addAll(List.of("-cp", classPath, main));
+    command.addAll(args);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     process.waitFor(60, TimeUnit.SECONDS);
@@ -51,6 +72,95 @@ class NativeLibraryTest {
   @Test
   void theJarAloneInstallsCtxbridgesStorage() throws Exception {
     assertEquals("true", run(StorageProbe.class.getName()));
+  }
+
+  @Test
+  void eachBuildIsCopiedOnceAndReusedAndOldCopiesOfOtherBuildsGo(@TempDir Path tmp)
+      throws Exception {
+    Path dir =
+        tmp.resolve(
+            "ctxbridge-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_"));
+    Files.createDirectories(dir);
+    Path stale =
+        Files.write(
+            dir.resolve("libctxbridge_jni-00000000000000000000000000000000.so"), new byte[] {1});
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+    Path recent =
+        Files.write(
+            dir.resolve("libctxbridge_jni-11111111111111111111111111111111.so"), new byte[] {1});
+    String[] jvm = {"-Djava.library.path=/nonexistent", "-Djava.io.tmpdir=" + tmp};
+
+    assertEquals("jar", run(NativeLibrary.class.getName(), jvm));
+    List<Path> copies = copies(dir);
+    assertEquals(2, copies.size(), copies.toString()); // this build's, and the recent other one
+    assertTrue(copies.contains(recent));
+    Path copy = copies.stream().filter(p -> !p.equals(recent)).findFirst().orElseThrow();
+    FileTime written = Files.getLastModifiedTime(copy);
+
+    assertEquals("jar", run(NativeLibrary.class.getName(), jvm));
+    assertEquals(copies, copies(dir));
+    assertEquals(written, Files.getLastModifiedTime(copy), "the second JVM reuses the copy");
+
+    // A copy whose content is not this build's (truncated, replaced) is written again.
+    Files.write(copy, new byte[] {0});
+    assertEquals("jar", run(NativeLibrary.class.getName(), jvm));
+    assertTrue(Files.size(copy) > 1);
+  }
+
+  @Test
+  void withoutALoadableLibraryOpenTelemetrysOwnStorageAndPropagatorsKeepWorking(@TempDir Path tmp)
+      throws Exception {
+    // A temporary directory that cannot be created (its parent is a file), even as root.
+    Path file = Files.write(tmp.resolve("not-a-directory"), new byte[] {0});
+    String out =
+        run(
+            FallbackProbe.class.getName(),
+            "-Djava.library.path=/nonexistent",
+            "-Djava.io.tmpdir=" + file.resolve("tmp"));
+    List<String> lines = out.lines().toList();
+    assertTrue(lines.contains("installed=false"), out);
+    assertTrue(lines.contains("current=value"), out);
+    assertTrue(lines.contains("propagated=00f067aa0ba902b7"), out);
+    long warnings = lines.stream().filter(l -> l.contains("ctxbridge is not active")).count();
+    assertEquals(1, warnings, out);
+    assertTrue(out.contains("cannot write the native library to"), out);
+  }
+
+  /** Uses OpenTelemetry's context and ctxbridge's providers with no loadable library. */
+  public static final class FallbackProbe {
+    public static void main(String[] args) {
+      ContextKey<String> key = ContextKey.named("probe");
+      try (Scope scope = Context.root().with(key, "value").makeCurrent()) {
+        System.out.println("current=" + Context.current().get(key));
+      }
+      System.out.println("installed=" + CtxbridgeContextStorage.isInstalled());
+      TextMapPropagator propagator = new CtxbridgePropagatorProvider().getPropagator(null);
+      Map<String, String> carrier =
+          Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+      Context extracted =
+          propagator.extract(
+              Context.root(),
+              carrier,
+              new TextMapGetter<Map<String, String>>() {
+                @Override
+                public Iterable<String> keys(Map<String, String> c) {
+                  return c.keySet();
+                }
+
+                @Override
+                public String get(Map<String, String> c, String k) {
+                  return c == null ? null : c.get(k);
+                }
+              });
+      System.out.println("propagated=" + Span.fromContext(extracted).getSpanContext().getSpanId());
+      System.out.flush();
+    }
+  }
+
+  private static List<Path> copies(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.sorted().toList();
+    }
   }
 
   /** Prints whether OpenTelemetry picked ctxbridge's storage from META-INF/services. */

@@ -2,37 +2,87 @@ package io.ctxbridge.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
  * Loads the JNI library: from {@code java.library.path} when it is there (a system package, or a
- * library you built yourself), else from inside the jar ({@code /native/<os>-<arch>/}), copied to a
- * temporary file first because the JVM can only load files.
+ * library you built yourself), else from inside the jar ({@code /native/<os>-<arch>/}).
+ *
+ * <p>The JVM can only load files, so the jar's copy is written once per library build into {@code
+ * <java.io.tmpdir>/ctxbridge-<user>/}, under a name made of its SHA-256: every JVM of that build
+ * reuses it (after checking its content), a copy is written whole or not at all (a temporary file
+ * moved into place), and copies of other builds older than a day are removed. When the library
+ * cannot load, {@link #available()} says so and {@link #failure()} says why; ctxbridge's providers
+ * then leave OpenTelemetry's own storage and propagators in place.
  */
 public final class NativeLibrary {
   /** The library's name as {@link System#loadLibrary} takes it. */
   public static final String NAME = "ctxbridge_jni";
 
+  /** How old another build's copy must be before it is removed (a JVM may be loading it). */
+  private static final Duration STALE = Duration.ofDays(1);
+
   private static String source;
+  private static UnsatisfiedLinkError failure;
 
   private NativeLibrary() {}
 
-  /** Loads the library once; later calls do nothing. */
+  /**
+   * Loads the library once; later calls do nothing, or throw the same error again when it could not
+   * load.
+   */
   public static synchronized void load() {
     if (source != null) {
       return;
     }
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      source = loadNow();
+    } catch (UnsatisfiedLinkError error) {
+      failure = error;
+      throw error;
+    }
+  }
+
+  /** Whether the library is loaded (loading it if needed); never throws. */
+  public static synchronized boolean available() {
+    try {
+      load();
+      return true;
+    } catch (UnsatisfiedLinkError error) {
+      return false;
+    }
+  }
+
+  /** Why the library could not load, or null when it is loaded or not tried yet. */
+  public static synchronized UnsatisfiedLinkError failure() {
+    return failure;
+  }
+
+  private static String loadNow() {
     try {
       System.loadLibrary(NAME);
-      source = "java.library.path";
-      return;
+      return "java.library.path";
     } catch (UnsatisfiedLinkError notOnPath) {
       // Not installed: use the copy inside the jar.
     }
     String resource = resourcePath();
+    byte[] library;
     try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new UnsatisfiedLinkError(
@@ -44,19 +94,104 @@ public final class NativeLibrary {
                 + resource
                 + " in the jar");
       }
-      String file = System.mapLibraryName(NAME);
-      int dot = file.lastIndexOf('.');
-      Path copy = Files.createTempFile(file.substring(0, dot) + "-", file.substring(dot));
-      copy.toFile().deleteOnExit();
-      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-      System.load(copy.toAbsolutePath().toString());
-      source = "jar";
+      library = in.readAllBytes();
     } catch (IOException e) {
-      UnsatisfiedLinkError error =
-          new UnsatisfiedLinkError("ctxbridge: cannot extract " + resource + ": " + e);
-      error.initCause(e);
-      throw error;
+      throw linkError("cannot read " + resource + " from the jar", e);
     }
+    Path copy;
+    try {
+      copy = extracted(library);
+    } catch (IOException e) {
+      throw linkError(
+          "cannot write the native library to "
+              + copyDirectory()
+              + " (set java.io.tmpdir to a writable directory, or put "
+              + System.mapLibraryName(NAME)
+              + " on java.library.path)",
+          e);
+    }
+    System.load(copy.toAbsolutePath().toString());
+    return "jar";
+  }
+
+  /** The copy of {@code library} to load: the one already there when its content matches. */
+  static Path extracted(byte[] library) throws IOException {
+    String file = System.mapLibraryName(NAME);
+    int dot = file.lastIndexOf('.');
+    String prefix = file.substring(0, dot) + "-";
+    String suffix = file.substring(dot);
+    String digest = sha256(library);
+    Path dir = copyDirectory();
+    createPrivateDirectory(dir);
+    Path copy = dir.resolve(prefix + digest.substring(0, 32) + suffix);
+    if (!Files.isRegularFile(copy) || !digest.equals(sha256(Files.readAllBytes(copy)))) {
+      Path partial = Files.createTempFile(dir, prefix, ".partial");
+      try {
+        Files.write(partial, library);
+        try {
+          Files.move(
+              partial, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    }
+    removeStale(dir, prefix, suffix, copy);
+    return copy;
+  }
+
+  /**
+   * {@code <java.io.tmpdir>/ctxbridge-<user>}: one directory per user, so no one else writes it.
+   */
+  static Path copyDirectory() {
+    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+    return Path.of(System.getProperty("java.io.tmpdir"), "ctxbridge-" + user);
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException raced) {
+      // Another JVM made it first.
+    }
+  }
+
+  /** Removes copies of other builds (and abandoned partial files) older than {@link #STALE}. */
+  private static void removeStale(Path dir, String prefix, String suffix, Path keep) {
+    FileTime before = FileTime.from(Instant.now().minus(STALE));
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        boolean ours = name.endsWith(suffix) || name.endsWith(".partial");
+        if (ours && !entry.equals(keep) && Files.getLastModifiedTime(entry).compareTo(before) < 0) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    } catch (IOException e) {
+      // Best effort: a copy left behind costs disk, not correctness.
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static UnsatisfiedLinkError linkError(String message, Exception cause) {
+    UnsatisfiedLinkError error = new UnsatisfiedLinkError("ctxbridge: " + message + ": " + cause);
+    error.initCause(cause);
+    return error;
   }
 
   /** Where the library was loaded from: {@code "java.library.path"} or {@code "jar"}. */
