@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +125,47 @@ class NativeLibraryTest {
     long warnings = lines.stream().filter(l -> l.contains("ctxbridge is not active")).count();
     assertEquals(1, warnings, out);
     assertTrue(out.contains("cannot write the native library to"), out);
+  }
+
+  /**
+   * JDK 24 and later warn when a class on the class path loads a native library, unless native
+   * access is enabled for it: the README's flag silences exactly that warning (run with the
+   * machine's JDK 25 when it has one).
+   */
+  @Test
+  void onJdk25TheReadmesFlagEnablesNativeAccessWithoutAWarning() throws Exception {
+    Path java25 =
+        Stream.of("/usr/lib/jvm/temurin-25-jdk-amd64", System.getenv("JAVA25_HOME"))
+            .filter(home -> home != null && Files.isExecutable(Path.of(home, "bin", "java")))
+            .map(home -> Path.of(home, "bin", "java"))
+            .findFirst()
+            .orElse(null);
+    Assumptions.assumeTrue(java25 != null, "no JDK 25 on this machine");
+    String classPath = System.getProperty("java.class.path");
+    String warned = runJava(java25, "-cp", classPath, NativeLibrary.class.getName());
+    assertTrue(warned.contains("restricted method"), warned);
+    String enabled =
+        runJava(
+            java25,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            classPath,
+            NativeLibrary.class.getName());
+    assertEquals("jar", enabled.lines().reduce((a, b) -> b).orElse(""), enabled);
+    assertTrue(!enabled.contains("WARNING"), enabled);
+  }
+
+  private static String runJava(Path java, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-Djava.library.path=/nonexistent");
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    process.waitFor(60, TimeUnit.SECONDS);
+    assertEquals(0, process.exitValue(), out);
+    return out;
   }
 
   /** Uses OpenTelemetry's context and ctxbridge's providers with no loadable library. */
