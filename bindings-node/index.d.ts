@@ -1,7 +1,7 @@
 // Types of the ctxbridge npm package (index.js). test/types.test.js checks that this
 // file declares exactly what index.js exports.
 /// <reference types="node" />
-import type { Context, ContextManager, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
+import type { Context, ContextManager, MeterProvider, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter, TraceState } from '@opentelemetry/api';
 
 /** A ContextManager on AsyncLocalStorage; register it with context.setGlobalContextManager. */
 export declare class CtxbridgeContextManager implements ContextManager {
@@ -131,6 +131,13 @@ export declare function parseBaggage(value: string): BaggageMember[];
 /** Parses baggage header values leniently, as a propagator does: malformed members are dropped alone. */
 export declare function extractBaggage(values: string[]): BaggageMember[];
 export declare function encodeBaggage(members: BaggageMember[]): string;
+/**
+ * Publishes the counters through `meterProvider` (default: the global one) as asynchronous
+ * counters: ctxbridge.context.attached, ctxbridge.context.detached and
+ * ctxbridge.context.misuse (one data point per kind, in the ctxbridge.misuse.kind attribute).
+ * `--require ctxbridge/register` does it with the provider an SDK sets.
+ */
+export declare function registerMetrics(meterProvider?: MeterProvider): void;
 export declare function stats(): Stats;
 export declare function resetStats(): void;
 export declare function setMode(mode: 'off' | 'warn' | 'strict'): void;

@@ -8,6 +8,7 @@ const { CtxbridgeContextManager, ContextToken } = require('./lib/context-manager
 const { ValidatedTraceState } = require('./lib/trace-state');
 const handoff = require('./lib/handoff');
 const args = require('./lib/args');
+const { registerMetrics } = require('./lib/metrics');
 
 // The explicit codecs, with arguments checked here (napi's conversion errors never reach
 // the caller) and rules enforced in Rust.
@@ -39,6 +40,7 @@ module.exports = {
   onMessage: handoff.onMessage,
   inject: handoff.inject,
   resume: handoff.resume,
+  registerMetrics: (meterProvider) => registerMetrics(args.meterProvider('registerMetrics', 'meterProvider', meterProvider)),
   ...codecs,
   stats: native.stats,
   resetStats: native.resetStats,

@@ -16,6 +16,7 @@ export const {
   onMessage,
   inject,
   resume,
+  registerMetrics,
   parseTraceparent,
   formatTraceparent,
   parseTracestate,

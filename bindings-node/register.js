@@ -16,3 +16,5 @@ context.disable();
 context.setGlobalContextManager(new CtxbridgeContextManager());
 propagation.disable();
 propagation.setGlobalPropagator(new CtxbridgePropagator());
+// The counters as metrics, with the provider an SDK sets (now or later).
+require('./lib/metrics').registerWithGlobalProvider();

@@ -15,6 +15,12 @@ function fail(fn, param, wanted, value) {
   return new TypeError(`ctxbridge.${fn}: ${param} must be ${wanted}, got ${describe(value)}`);
 }
 
+/** An OpenTelemetry MeterProvider, or nothing (the global one is used). */
+function meterProvider(fn, param, value) {
+  if (value != null && typeof value.getMeter !== 'function') throw fail(fn, param, 'an OpenTelemetry MeterProvider', value);
+  return value ?? undefined;
+}
+
 function string(fn, param, value) {
   if (typeof value !== 'string') throw fail(fn, param, 'a string', value);
   return value;
@@ -90,4 +96,4 @@ function milliseconds(fn, param, value) {
   return value;
 }
 
-module.exports = { string, strings, pairs, members, integer, func, context, emitter, object, instant, milliseconds };
+module.exports = { meterProvider, string, strings, pairs, members, integer, func, context, emitter, object, instant, milliseconds };

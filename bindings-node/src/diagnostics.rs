@@ -48,3 +48,40 @@ pub fn set_mode(mode: String) -> Result<()> {
 pub fn get_mode() -> String {
     scope::mode().id().to_owned()
 }
+
+/// One OpenTelemetry instrument the counters are published as (the core's
+/// `bridge::metrics`); `counters` are the `stats()` fields it reports, in camelCase
+/// (several: one data point each, with the snake_case id as the `kind` attribute).
+#[napi(object)]
+pub struct MetricInstrument {
+    pub name: String,
+    pub unit: String,
+    pub description: String,
+    pub counters: Vec<String>,
+}
+
+/// The meter name, the attribute naming a misuse's kind, and the instruments.
+#[napi(object)]
+pub struct MetricTable {
+    pub meter: String,
+    pub kind: String,
+    pub instruments: Vec<MetricInstrument>,
+}
+
+#[napi]
+pub fn metric_table() -> MetricTable {
+    use ctxbridge_core::bridge::metrics;
+    MetricTable {
+        meter: metrics::METER.to_owned(),
+        kind: metrics::KIND.to_owned(),
+        instruments: metrics::INSTRUMENTS
+            .iter()
+            .map(|i| MetricInstrument {
+                name: i.name.to_owned(),
+                unit: i.unit.to_owned(),
+                description: i.description.to_owned(),
+                counters: i.counters.iter().map(|c| (*c).to_owned()).collect(),
+            })
+            .collect(),
+    }
+}

@@ -2,6 +2,7 @@
 //! Python package installs (it knows the caller's file and line and logs through
 //! `logging`), and `MisuseError` in strict mode.
 
+use ctxbridge_core::bridge::metrics;
 use ctxbridge_core::scope::{self, Misuse, Mode};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -91,8 +92,23 @@ fn get_mode() -> &'static str {
     scope::mode().id()
 }
 
+/// The OpenTelemetry instruments the counters are published as (the core's
+/// `bridge::metrics`): `(name, unit, description, counters)` each, `counters` the
+/// `stats()` keys it reports (several: one data point each, with the key as the
+/// `METRIC_KIND` attribute).
+#[pyfunction]
+fn metric_instruments() -> Vec<(&'static str, &'static str, &'static str, Vec<&'static str>)> {
+    metrics::INSTRUMENTS
+        .iter()
+        .map(|i| (i.name, i.unit, i.description, i.counters.to_vec()))
+        .collect()
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MisuseError", m.py().get_type::<MisuseError>())?;
+    m.add("METRIC_METER", metrics::METER)?;
+    m.add("METRIC_KIND", metrics::KIND)?;
+    m.add_function(wrap_pyfunction!(metric_instruments, m)?)?;
     m.add_function(wrap_pyfunction!(set_reporter, m)?)?;
     m.add_function(wrap_pyfunction!(judge, m)?)?;
     m.add_function(wrap_pyfunction!(record, m)?)?;

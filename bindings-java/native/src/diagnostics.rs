@@ -82,3 +82,38 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_codeId<'local>(
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
+
+/// The OpenTelemetry instruments the counters are published as (the core's
+/// `bridge::metrics`), packed: the meter name, the misuse-kind attribute, then for each
+/// instrument its name, unit and description, each counter it reports as its id and its
+/// index in `Native.stats()` (decimal), and a null.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_metricTable<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        use ctxbridge_core::bridge::metrics;
+        let names: Vec<&str> = scope::Stats::default()
+            .entries()
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        let mut out = crate::fields::FieldWriter::default();
+        out.push(metrics::METER);
+        out.push(metrics::KIND);
+        for instrument in metrics::INSTRUMENTS {
+            out.push(instrument.name);
+            out.push(instrument.unit);
+            out.push(instrument.description);
+            for counter in instrument.counters {
+                out.push(counter);
+                let index = names.iter().position(|name| name == counter).unwrap_or(0);
+                out.push(&index.to_string());
+            }
+            out.push_null();
+        }
+        crate::bytes::to_java(env, &out.into_bytes())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}

@@ -59,7 +59,13 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
+# Submodules reached as attributes (``ctxbridge.metrics.register()``), imported on first use.
+_SUBMODULES = {"metrics"}
+
+
 def __getattr__(name: str) -> _typing.Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ctxbridge' has no attribute {name!r}")
@@ -74,6 +80,7 @@ def __dir__() -> _typing.List[str]:
 
 # Explicit re-exports (`X as X`), so that `mypy --strict` accepts `from ctxbridge import X`.
 if _typing.TYPE_CHECKING:
+    from . import metrics as metrics
     from ._native import encode_baggage as encode_baggage
     from ._native import encode_tracestate as encode_tracestate
     from ._native import extract_baggage as extract_baggage

@@ -12,6 +12,7 @@
 //!   one metadata string (`p1;p2=x`), both ways.
 //! - [`codes`]: the numbers a detach, a misuse and a queue decision cross as.
 //! - [`limits`]: the codecs' numbers a host side needs (read limits, the known flags).
+//! - [`metrics`]: the OpenTelemetry instruments the counters are published as.
 //!
 //! The contract bindings rely on:
 //! - extract never fails: a bad header is "absent", and the host returns the context it
@@ -31,4 +32,5 @@
 pub mod baggage;
 pub mod codes;
 pub mod limits;
+pub mod metrics;
 pub mod trace;

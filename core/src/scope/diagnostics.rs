@@ -38,6 +38,11 @@ impl Misuse {
 
     /// The name of the counter and of the diagnostic, as in `tests/vectors/scopes.json`.
     pub fn id(self) -> &'static str {
+        self.id_const()
+    }
+
+    /// [`Misuse::id`] where a constant is needed.
+    pub const fn id_const(self) -> &'static str {
         match self {
             Misuse::OutOfOrder => "out_of_order",
             Misuse::DoubleDetach => "double_detach",

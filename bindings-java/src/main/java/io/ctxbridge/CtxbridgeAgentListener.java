@@ -55,5 +55,6 @@ public final class CtxbridgeAgentListener implements AgentListener {
       return;
     }
     DiagnosticsBean.publish();
+    Metrics.register(); // the agent has set its SDK as the global one by now
   }
 }

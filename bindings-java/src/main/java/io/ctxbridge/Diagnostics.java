@@ -35,9 +35,14 @@ public final class Diagnostics {
    * {@link DiagnosticsMXBean}).
    */
   public static Stats stats() {
-    DiagnosticsMXBean agent = agentBean();
-    long[] s = agent != null ? agent.getCounters() : Native.stats();
+    long[] s = counters();
     return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
+  }
+
+  /** The counters in the core's order (the agent's, when the agent holds the storage). */
+  static long[] counters() {
+    DiagnosticsMXBean agent = agentBean();
+    return agent != null ? agent.getCounters() : Native.stats();
   }
 
   /** Sets every counter to zero and forgets which call sites were warned about. */

@@ -109,6 +109,13 @@ public final class Native {
   /** attached, detached, out_of_order, double_detach, wrong_scope, leaked. */
   public static native long[] stats();
 
+  /**
+   * The metrics the counters are published as (the core's {@code bridge::metrics}), packed: the
+   * meter name, the misuse-kind attribute, then per instrument its name, unit, description, each
+   * counter's id and index in {@link #stats()}, and a null.
+   */
+  public static native byte[] metricTable();
+
   public static native void resetStats();
 
   /** 0 off, 1 warn, 2 strict. */

@@ -118,6 +118,24 @@ class AgentExtensionTest {
   }
 
   @Test
+  void withTheExtensionTheCountersReachTheAgentsMetricsPipeline() throws Exception {
+    // The agent's logging exporter prints each metric when the SDK shuts down with the JVM.
+    Run run =
+        run(
+            "-Dotel.javaagent.extensions=" + extension,
+            "-Dotel.metrics.exporter=logging",
+            "-Dotel.metric.export.interval=600000");
+    String[] stats = run.get("stats").split(",");
+    String out = run.output();
+    assertTrue(out.contains("name=ctxbridge.context.misuse"), out);
+    assertTrue(
+        out.contains("attributes={ctxbridge.misuse.kind=\"out_of_order\"}, value=" + stats[2]),
+        out);
+    assertTrue(
+        out.contains("attributes={ctxbridge.misuse.kind=\"leaked\"}, value=" + stats[3]), out);
+  }
+
+  @Test
   void withoutTheExtensionItSaysWhichPropertyToSet() throws Exception {
     Run run = run();
     assertTrue(
