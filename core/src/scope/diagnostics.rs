@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A way of getting capture → attach → detach wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,9 +168,8 @@ impl Stats {
     }
 }
 
+/// The misuse counters: process-wide atomics (a misuse is rare, so sharing costs nothing).
 struct Counters {
-    attached: AtomicU64,
-    detached: AtomicU64,
     out_of_order: AtomicU64,
     double_detach: AtomicU64,
     wrong_scope: AtomicU64,
@@ -178,8 +177,6 @@ struct Counters {
 }
 
 static COUNTERS: Counters = Counters {
-    attached: AtomicU64::new(0),
-    detached: AtomicU64::new(0),
     out_of_order: AtomicU64::new(0),
     double_detach: AtomicU64::new(0),
     wrong_scope: AtomicU64::new(0),
@@ -191,12 +188,101 @@ static MODE: AtomicU8 = AtomicU8::new(Mode::Warn as u8);
 /// (misuse, site) pairs already logged in warn mode.
 static WARNED: Mutex<BTreeSet<(Misuse, String)>> = Mutex::new(BTreeSet::new());
 
+/// One thread's attach and detach counts. Only its own thread writes them, with a plain
+/// load and store (no locked instruction, no cache line shared with other threads), so the
+/// hot path costs the same on every core; [`stats`] reads them from any thread.
+#[derive(Default)]
+struct ThreadCounts {
+    attached: AtomicU64,
+    detached: AtomicU64,
+}
+
+/// The counts of every live thread, and what exited threads counted.
+struct AllThreads {
+    live: Vec<Arc<ThreadCounts>>,
+    retired_attached: u64,
+    retired_detached: u64,
+}
+
+static THREADS: Mutex<AllThreads> = Mutex::new(AllThreads {
+    live: Vec::new(),
+    retired_attached: 0,
+    retired_detached: 0,
+});
+
+/// What [`reset_stats`] subtracts: the attach and detach totals when it was last called
+/// (threads keep counting up; a reset never writes another thread's counts).
+static BASE_ATTACHED: AtomicU64 = AtomicU64::new(0);
+static BASE_DETACHED: AtomicU64 = AtomicU64::new(0);
+
+/// A thread's entry in [`THREADS`]; its counts are folded into the retired totals when
+/// the thread exits.
+struct Registered(Arc<ThreadCounts>);
+
+impl Registered {
+    fn new() -> Self {
+        let counts = Arc::new(ThreadCounts::default());
+        if let Ok(mut all) = THREADS.lock() {
+            all.live.push(Arc::clone(&counts));
+        }
+        Registered(counts)
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut all) = THREADS.lock() {
+            all.retired_attached += self.0.attached.load(Ordering::Relaxed);
+            all.retired_detached += self.0.detached.load(Ordering::Relaxed);
+            all.live.retain(|counts| !Arc::ptr_eq(counts, &self.0));
+        }
+    }
+}
+
+thread_local! {
+    static THREAD_COUNTS: Registered = Registered::new();
+}
+
+/// Adds one to a count only this thread writes.
+fn bump(count: &AtomicU64) {
+    count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
+
+/// Adds one to this thread's `pick` count (to the retired total while the thread's
+/// locals are being destroyed).
+fn count_here(pick: fn(&ThreadCounts) -> &AtomicU64, retired: fn(&mut AllThreads) -> &mut u64) {
+    if THREAD_COUNTS
+        .try_with(|registered| bump(pick(&registered.0)))
+        .is_err()
+    {
+        if let Ok(mut all) = THREADS.lock() {
+            *retired(&mut all) += 1;
+        }
+    }
+}
+
 pub(crate) fn count_attached() {
-    COUNTERS.attached.fetch_add(1, Ordering::Relaxed);
+    count_here(|c| &c.attached, |all| &mut all.retired_attached);
 }
 
 pub(crate) fn count_detached() {
-    COUNTERS.detached.fetch_add(1, Ordering::Relaxed);
+    count_here(|c| &c.detached, |all| &mut all.retired_detached);
+}
+
+/// The attach and detach totals of every thread, live and exited.
+fn thread_totals() -> (u64, u64) {
+    let Ok(all) = THREADS.lock() else {
+        return (0, 0);
+    };
+    all.live.iter().fold(
+        (all.retired_attached, all.retired_detached),
+        |(attached, detached), counts| {
+            (
+                attached + counts.attached.load(Ordering::Relaxed),
+                detached + counts.detached.load(Ordering::Relaxed),
+            )
+        },
+    )
 }
 
 /// Counts `count` occurrences of `misuse`. The rules count what they detect; bindings
@@ -214,9 +300,10 @@ pub fn record(misuse: Misuse, count: u64) {
 /// The counters now.
 pub fn stats() -> Stats {
     let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+    let (attached, detached) = thread_totals();
     Stats {
-        attached: load(&COUNTERS.attached),
-        detached: load(&COUNTERS.detached),
+        attached: attached.saturating_sub(load(&BASE_ATTACHED)),
+        detached: detached.saturating_sub(load(&BASE_DETACHED)),
         out_of_order: load(&COUNTERS.out_of_order),
         double_detach: load(&COUNTERS.double_detach),
         wrong_scope: load(&COUNTERS.wrong_scope),
@@ -226,9 +313,10 @@ pub fn stats() -> Stats {
 
 /// Sets every counter to zero and forgets which sites were warned about.
 pub fn reset_stats() {
+    let (attached, detached) = thread_totals();
+    BASE_ATTACHED.store(attached, Ordering::Relaxed);
+    BASE_DETACHED.store(detached, Ordering::Relaxed);
     for counter in [
-        &COUNTERS.attached,
-        &COUNTERS.detached,
         &COUNTERS.out_of_order,
         &COUNTERS.double_detach,
         &COUNTERS.wrong_scope,
