@@ -36,6 +36,34 @@ pub(crate) fn reply<'local>(
     }
 }
 
+/// The shape of most exports here: the first `len` bytes of a `byte[]` in; the bytes `work`
+/// makes out, or an `IllegalArgumentException` with its message.
+fn reply_bytes<'local, T: AsRef<[u8]>>(
+    mut env: EnvUnowned<'local>,
+    input: JByteArray<'local>,
+    len: jint,
+    work: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let out = with_bytes(env, &input, len, work)?;
+        reply(env, out)
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// [`reply_bytes`] for a UTF-8 header value (invalid bytes read as U+FFFD, which no rule
+/// accepts).
+fn reply_text<'local, T: AsRef<[u8]>>(
+    env: EnvUnowned<'local>,
+    input: JByteArray<'local>,
+    len: jint,
+    work: impl FnOnce(&str) -> Result<T, String>,
+) -> JByteArray<'local> {
+    reply_bytes(env, input, len, |bytes| {
+        work(&String::from_utf8_lossy(bytes))
+    })
+}
+
 /// One of the codecs' numbers by the core's code ([`Limit`]: 0–2 how many bytes of a
 /// traceparent, tracestate and baggage value decide it, 3 the longest tracestate sent, 4 the
 /// flag bits kept), so Java keeps no copy of them; 0 for an unknown code.
@@ -127,34 +155,28 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateVerdicts<'loc
 /// The canonical form of tracestate values joined by `,`; empty when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalTracestate<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let canonical = with_text(env, &value, len, |text| {
-            TraceState::from_headers([text]).canonical()
-        })?;
-        bytes::to_java(env, canonical.as_bytes())
+    reply_text(env, value, len, |text| {
+        Ok::<_, String>(TraceState::from_headers([text]).canonical())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The header to send for a tracestate: at most 512 characters; empty when it is not W3C
 /// tracestate ([`trace::outgoing_tracestate`]).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_tracestateHeader<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let header = with_text(env, &value, len, trace::outgoing_tracestate)?;
-        bytes::to_java(env, header.as_bytes())
+    reply_text(env, value, len, |text| {
+        Ok::<_, String>(trace::outgoing_tracestate(text))
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The tracestate header to send for packed `key, value` members of any `TraceState`, in
@@ -184,21 +206,17 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_canonicalOfMembers<'loc
 
 /// Builds the tracestate of packed members and hands Java `text` of it.
 fn of_members<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     packed: JByteArray<'local>,
     len: jint,
     text: impl FnOnce(&TraceState) -> String,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let out = with_bytes(env, &packed, len, |packed| {
-            let fields = fields::read(packed).unwrap_or_default();
-            text(&trace::from_members(
-                fields.chunks_exact(2).map(|m| (m[0], m[1])),
-            ))
-        })?;
-        bytes::to_java(env, out.as_bytes())
+    reply_bytes(env, packed, len, |packed| {
+        let fields = fields::read(packed).unwrap_or_default();
+        Ok::<_, String>(text(&trace::from_members(
+            fields.chunks_exact(2).map(|m| (m[0], m[1])),
+        )))
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The `tracestate` header of packed `key, value` members for `W3cCodecs.encodeTracestate`
@@ -206,46 +224,38 @@ fn of_members<'local>(
 /// `IllegalArgumentException` naming the rule a member breaks.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeTracestate<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
-            let fields = fields::read(packed).ok_or("malformed tracestate members")?;
-            if fields.len() % 2 != 0 {
-                return Err("malformed tracestate members".to_owned());
-            }
-            TraceState::from_members(fields.chunks_exact(2).map(|m| (m[0], m[1])))
-                .map(|state| state.header())
-                .map_err(|error| error.to_string())
-        })?;
-        reply(env, encoded)
+    reply_bytes(env, packed, len, |packed| -> Result<String, String> {
+        let fields = fields::read(packed).ok_or("malformed tracestate members")?;
+        if fields.len() % 2 != 0 {
+            return Err("malformed tracestate members".to_owned());
+        }
+        TraceState::from_members(fields.chunks_exact(2).map(|m| (m[0], m[1])))
+            .map(|state| state.header())
+            .map_err(|error| error.to_string())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The members of a tracestate as packed `key, value` fields; none when invalid.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTracestate<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     value: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let packed = with_text(env, &value, len, |text| {
-            let mut out = FieldWriter::default();
-            for (key, value) in TraceState::parse(text).unwrap_or_default().iter() {
-                out.push(key);
-                out.push(value);
-            }
-            out.into_bytes()
-        })?;
-        bytes::to_java(env, &packed)
+    reply_text(env, value, len, |text| {
+        let mut out = FieldWriter::default();
+        for (key, value) in TraceState::parse(text).unwrap_or_default().iter() {
+            out.push(key);
+            out.push(value);
+        }
+        Ok::<_, String>(out.into_bytes())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Applies packed ops to a canonical tracestate and returns the new canonical form.
@@ -254,38 +264,34 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTracestate<'local>
 /// unless `lenient`: then that op is skipped (OpenTelemetry's `TraceStateBuilder`).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_editTracestate<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
     lenient: jboolean,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let edited = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
-            let fields = fields::read(packed).ok_or("malformed tracestate edit")?;
-            let (start, mut ops) = fields.split_first().ok_or("malformed tracestate edit")?;
-            let mut state = TraceState::parse(start).map_err(|e| e.to_string())?;
-            while let Some((op, rest)) = ops.split_first() {
-                match (*op, rest) {
-                    ("set", [key, value, rest @ ..]) => {
-                        match state.insert(key, value) {
-                            Err(error) if !lenient => return Err(error.to_string()),
-                            _ => {}
-                        }
-                        ops = rest;
+    reply_bytes(env, packed, len, |packed| -> Result<String, String> {
+        let fields = fields::read(packed).ok_or("malformed tracestate edit")?;
+        let (start, mut ops) = fields.split_first().ok_or("malformed tracestate edit")?;
+        let mut state = TraceState::parse(start).map_err(|e| e.to_string())?;
+        while let Some((op, rest)) = ops.split_first() {
+            match (*op, rest) {
+                ("set", [key, value, rest @ ..]) => {
+                    match state.insert(key, value) {
+                        Err(error) if !lenient => return Err(error.to_string()),
+                        _ => {}
                     }
-                    ("delete", [key, rest @ ..]) => {
-                        state.remove(key);
-                        ops = rest;
-                    }
-                    _ => return Err("malformed tracestate edit".to_owned()),
+                    ops = rest;
                 }
+                ("delete", [key, rest @ ..]) => {
+                    state.remove(key);
+                    ops = rest;
+                }
+                _ => return Err("malformed tracestate edit".to_owned()),
             }
-            Ok(state.canonical())
-        })?;
-        reply(env, edited)
+        }
+        Ok(state.canonical())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Baggage values joined by `,` as packed `key, value, metadata` fields (values
@@ -331,26 +337,22 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseBaggageMembers<'lo
 
 /// Parses a baggage value (strictly, or as a propagator does) and packs it with `pack`.
 fn parse_baggage_packed<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     value: JByteArray<'local>,
     len: jint,
     strict: jboolean,
     pack: impl FnOnce(&Baggage, &mut FieldWriter),
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let packed = with_text(env, &value, len, |text| {
-            let baggage = if strict {
-                Baggage::parse(text).map_err(|e| e.to_string())?
-            } else {
-                Baggage::from_headers([text])
-            };
-            let mut out = FieldWriter::default();
-            pack(&baggage, &mut out);
-            Ok(out.into_bytes())
-        })?;
-        reply(env, packed)
+    reply_text(env, value, len, |text| {
+        let baggage = if strict {
+            Baggage::parse(text).map_err(|e| e.to_string())?
+        } else {
+            Baggage::from_headers([text])
+        };
+        let mut out = FieldWriter::default();
+        pack(&baggage, &mut out);
+        Ok(out.into_bytes())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Baggage as packed `key, value, metadata` fields.
@@ -367,62 +369,54 @@ pub(crate) fn pack_baggage_into(baggage: &Baggage, out: &mut FieldWriter) {
 /// naming the rule a key or property breaks.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggageMembers<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
-            let members = fields::read_members(packed).ok_or("malformed baggage members")?;
-            let mut baggage = Baggage::default();
-            for (key, value, properties) in members {
-                let properties = properties
-                    .into_iter()
-                    .map(|(key, value)| Property {
-                        key: key.to_owned(),
-                        value: value.map(str::to_owned),
-                    })
-                    .collect();
-                baggage
-                    .insert_with_properties(key, value, properties)
-                    .map_err(|error| error.to_string())?;
-            }
-            Ok(baggage.header())
-        })?;
-        reply(env, encoded)
+    reply_bytes(env, packed, len, |packed| -> Result<String, String> {
+        let members = fields::read_members(packed).ok_or("malformed baggage members")?;
+        let mut baggage = Baggage::default();
+        for (key, value, properties) in members {
+            let properties = properties
+                .into_iter()
+                .map(|(key, value)| Property {
+                    key: key.to_owned(),
+                    value: value.map(str::to_owned),
+                })
+                .collect();
+            baggage
+                .insert_with_properties(key, value, properties)
+                .map_err(|error| error.to_string())?;
+        }
+        Ok(baggage.header())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// The metadata string OpenTelemetry Java keeps for properties packed as key, value-or-null
 /// pairs (`a=1;b`), as the core writes it.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_metadataOf<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let metadata = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
-            let fields = fields::read_nullable(packed).ok_or("malformed properties")?;
-            let properties: Vec<Property> = fields
-                .chunks(2)
-                .filter_map(|pair| {
-                    Some(Property {
-                        key: (*pair.first()?)?.to_owned(),
-                        value: pair.get(1).copied().flatten().map(str::to_owned),
-                    })
+    reply_bytes(env, packed, len, |packed| -> Result<String, String> {
+        let fields = fields::read_nullable(packed).ok_or("malformed properties")?;
+        let properties: Vec<Property> = fields
+            .chunks(2)
+            .filter_map(|pair| {
+                Some(Property {
+                    key: (*pair.first()?)?.to_owned(),
+                    value: pair.get(1).copied().flatten().map(str::to_owned),
                 })
-                .collect();
-            let mut metadata = String::new();
-            Property::write_list(&properties, &mut metadata);
-            Ok(metadata)
-        })?;
-        reply(env, metadata)
+            })
+            .collect();
+        let mut metadata = String::new();
+        Property::write_list(&properties, &mut metadata);
+        Ok(metadata)
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
 
 /// Packed `key, value, metadata` fields as a baggage header (values percent-encoded,
@@ -430,24 +424,20 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_metadataOf<'local>(
 /// such members are skipped.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_ctxbridge_internal_Native_encodeBaggage<'local>(
-    mut env: EnvUnowned<'local>,
+    env: EnvUnowned<'local>,
     _class: JClass<'local>,
     packed: JByteArray<'local>,
     len: jint,
     strict: jboolean,
 ) -> JByteArray<'local> {
-    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
-        let encoded = with_bytes(env, &packed, len, |packed| -> Result<String, String> {
-            let fields = fields::read(packed).ok_or("malformed baggage members")?;
-            if fields.len() % 3 != 0 {
-                return Err("malformed baggage members".to_owned());
-            }
-            let entries = fields.chunks_exact(3).map(|m| (m[0], m[1], m[2]));
-            bridge::baggage::from_entries(entries, strict)
-                .map(|baggage| baggage.header())
-                .map_err(|error| error.to_string())
-        })?;
-        reply(env, encoded)
+    reply_bytes(env, packed, len, |packed| -> Result<String, String> {
+        let fields = fields::read(packed).ok_or("malformed baggage members")?;
+        if fields.len() % 3 != 0 {
+            return Err("malformed baggage members".to_owned());
+        }
+        let entries = fields.chunks_exact(3).map(|m| (m[0], m[1], m[2]));
+        bridge::baggage::from_entries(entries, strict)
+            .map(|baggage| baggage.header())
+            .map_err(|error| error.to_string())
     })
-    .resolve::<ThrowRuntimeExAndDefault>()
 }
