@@ -168,6 +168,44 @@ class NativeLibraryTest {
     return out;
   }
 
+  /**
+   * Under the Java agent, ctxbridge is loaded twice in one JVM (the application's class loader and
+   * the agent's extension loader), and a JVM loads one library file in one loader only.
+   */
+  @Test
+  void twoClassLoadersInOneJvmEachLoadTheLibrary(@TempDir Path tmp) throws Exception {
+    String out =
+        run(
+            TwoLoaders.class.getName(),
+            "-Djava.library.path=/nonexistent",
+            "-Djava.io.tmpdir=" + tmp);
+    assertEquals("jar,jar", out.lines().reduce((a, b) -> b).orElse(""), out);
+  }
+
+  /** Loads the library through this class path's loader and through an isolated one. */
+  public static final class TwoLoaders {
+    public static void main(String[] args) throws Exception {
+      String first = NativeLibrary.source();
+      java.net.URL[] urls =
+          Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+              .map(
+                  entry -> {
+                    try {
+                      return Path.of(entry).toUri().toURL();
+                    } catch (java.net.MalformedURLException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .toArray(java.net.URL[]::new);
+      try (java.net.URLClassLoader isolated =
+          new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+        Class<?> again = isolated.loadClass(NativeLibrary.class.getName());
+        Object second = again.getMethod("source").invoke(null);
+        System.out.println(first + "," + second);
+      }
+    }
+  }
+
   /** Uses OpenTelemetry's context and ctxbridge's providers with no loadable library. */
   public static final class FallbackProbe {
     public static void main(String[] args) {

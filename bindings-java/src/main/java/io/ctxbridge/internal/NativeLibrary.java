@@ -24,13 +24,18 @@ import java.util.Locale;
  * <p>The JVM can only load files, so the jar's copy is written once per library build into {@code
  * <java.io.tmpdir>/ctxbridge-<user>/}, under a name made of its SHA-256: every JVM of that build
  * reuses it (after checking its content), a copy is written whole or not at all (a temporary file
- * moved into place), and copies of other builds older than a day are removed. When the library
- * cannot load, {@link #available()} says so and {@link #failure()} says why; ctxbridge's providers
- * then leave OpenTelemetry's own storage and propagators in place.
+ * moved into place), and copies of other builds older than a day are removed. A second class loader
+ * in one JVM (the agent's extension loader beside the application's) gets a second copy, since a
+ * JVM loads a file in one loader only. When the library cannot load, {@link #available()} says so
+ * and {@link #failure()} says why; ctxbridge's providers then leave OpenTelemetry's own storage and
+ * propagators in place.
  */
 public final class NativeLibrary {
   /** The library's name as {@link System#loadLibrary} takes it. */
   public static final String NAME = "ctxbridge_jni";
+
+  /** How many class loaders of one JVM may each load their own copy. */
+  private static final int MAX_LOADERS = 8;
 
   /** How old another build's copy must be before it is removed (a JVM may be loading it). */
   private static final Duration STALE = Duration.ofDays(1);
@@ -98,24 +103,40 @@ public final class NativeLibrary {
     } catch (IOException e) {
       throw linkError("cannot read " + resource + " from the jar", e);
     }
-    Path copy;
-    try {
-      copy = extracted(library);
-    } catch (IOException e) {
-      throw linkError(
-          "cannot write the native library to "
-              + copyDirectory()
-              + " (set java.io.tmpdir to a writable directory, or put "
-              + System.mapLibraryName(NAME)
-              + " on java.library.path)",
-          e);
+    // A JVM loads one file in one class loader only, and ctxbridge can be loaded by two (the
+    // application's and, under the Java agent, the agent's extension loader): each takes the
+    // first copy of this build no other loader holds.
+    for (int slot = 0; ; slot++) {
+      Path copy;
+      try {
+        copy = extracted(library, slot);
+      } catch (IOException e) {
+        throw linkError(
+            "cannot write the native library to "
+                + copyDirectory()
+                + " (set java.io.tmpdir to a writable directory, or put "
+                + System.mapLibraryName(NAME)
+                + " on java.library.path)",
+            e);
+      }
+      try {
+        System.load(copy.toAbsolutePath().toString());
+        break;
+      } catch (UnsatisfiedLinkError e) {
+        String message = String.valueOf(e.getMessage());
+        if (slot >= MAX_LOADERS - 1 || !message.contains("another classloader")) {
+          throw e;
+        }
+      }
     }
-    System.load(copy.toAbsolutePath().toString());
     return "jar";
   }
 
-  /** The copy of {@code library} to load: the one already there when its content matches. */
-  static Path extracted(byte[] library) throws IOException {
+  /**
+   * The copy of {@code library} for the {@code slot}th class loader that loads it: the one already
+   * there when its content matches.
+   */
+  static Path extracted(byte[] library, int slot) throws IOException {
     String file = System.mapLibraryName(NAME);
     int dot = file.lastIndexOf('.');
     String prefix = file.substring(0, dot) + "-";
@@ -123,7 +144,8 @@ public final class NativeLibrary {
     String digest = sha256(library);
     Path dir = copyDirectory();
     createPrivateDirectory(dir);
-    Path copy = dir.resolve(prefix + digest.substring(0, 32) + suffix);
+    String build = prefix + digest.substring(0, 32);
+    Path copy = dir.resolve(build + (slot == 0 ? "" : "-" + slot) + suffix);
     if (!Files.isRegularFile(copy) || !digest.equals(sha256(Files.readAllBytes(copy)))) {
       Path partial = Files.createTempFile(dir, prefix, ".partial");
       try {
@@ -138,7 +160,7 @@ public final class NativeLibrary {
         Files.deleteIfExists(partial);
       }
     }
-    removeStale(dir, prefix, suffix, copy);
+    removeStale(dir, prefix, suffix, build);
     return copy;
   }
 
@@ -165,13 +187,14 @@ public final class NativeLibrary {
   }
 
   /** Removes copies of other builds (and abandoned partial files) older than {@link #STALE}. */
-  private static void removeStale(Path dir, String prefix, String suffix, Path keep) {
+  private static void removeStale(Path dir, String prefix, String suffix, String build) {
     FileTime before = FileTime.from(Instant.now().minus(STALE));
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         boolean ours = name.endsWith(suffix) || name.endsWith(".partial");
-        if (ours && !entry.equals(keep) && Files.getLastModifiedTime(entry).compareTo(before) < 0) {
+        boolean thisBuild = name.startsWith(build) && name.endsWith(suffix);
+        if (ours && !thisBuild && Files.getLastModifiedTime(entry).compareTo(before) < 0) {
           Files.deleteIfExists(entry);
         }
       }
