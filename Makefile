@@ -65,6 +65,7 @@ test-c:
 	python3 tests/c/gen_vectors.py tests/vectors/tracestate.json tracestate \
 		--sections cases ignored_without_traceparent encode > $(C_BUILD)/tracestate_vectors.h
 	python3 tests/c/gen_vectors.py tests/vectors/baggage.json baggage > $(C_BUILD)/baggage_vectors.h
+	python3 tests/c/gen_vectors.py tests/vectors/queue.json queue > $(C_BUILD)/queue_vectors.h
 	for test in $(C_TESTS); do \
 		$(CC) $(C_FLAGS) -I$(C_BUILD) tests/c/$$test.c $(C_LIBS) -o $(C_BUILD)/$$test || exit 1; \
 		$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \

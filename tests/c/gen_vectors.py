@@ -59,23 +59,37 @@ def columns(key, value):
 
 
 def flatten(case):
-    """A case with each list of members spread into columns, and scripts left out."""
+    """A case with each list of members spread into columns, an object of strings into one
+    field per key (`headers_traceparent`), and scripts left out."""
     out = {}
     for key, value in case.items():
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             out.update(columns(key, value) or {})
+        elif isinstance(value, dict):
+            out.update({f"{key}_{k}": v for k, v in value.items() if isinstance(v, str)})
         else:
             out[key] = value
     return out
+
+
+def all_keys(cases):
+    """Every field any case has, so a case without one gets NULL (or 0) there."""
+    keys = {}
+    for case in cases:
+        for key in case:
+            keys.setdefault(key, None)
+    return [{**{k: None for k in keys}, **case} for case in cases]
 
 
 def field_kinds(cases):
     kinds = {}
     for case in cases:
         for key, value in case.items():
+            if value is None:
+                continue  # absent here: the kind comes from the cases that have it
             if isinstance(value, bool) or isinstance(value, int):
                 kind = "long"
-            elif value is None or isinstance(value, str):
+            elif isinstance(value, str):
                 kind = "str"
             elif isinstance(value, list) and all(v is None or isinstance(v, str) for v in value):
                 kind = "strs"
@@ -84,11 +98,14 @@ def field_kinds(cases):
             kinds.setdefault(key, kind)
             if kinds[key] != kind:
                 raise ValueError(f"field {key!r} has mixed kinds")
+    for case in cases:
+        for key in case:
+            kinds.setdefault(key, "str")
     return kinds
 
 
 def section(prefix, name, cases, out):
-    cases = [flatten(case) for case in cases]
+    cases = all_keys([flatten(case) for case in cases])
     kinds = field_kinds(cases)
     longest = {k: max(len(c.get(k) or []) for c in cases) for k, kind in kinds.items() if kind == "strs"}
     type_name = f"{prefix}_{name}_case"
@@ -130,6 +147,10 @@ def main():
         data = json.load(f)
     out = [f"/* Generated from {args.file} by tests/c/gen_vectors.py; do not edit. */", ""]
     for name, cases in data.items():
+        if isinstance(cases, int) and not isinstance(cases, bool):
+            out.append(f"static const long long {args.prefix}_{name} = {cases}LL;")
+            out.append("")
+            continue
         if not isinstance(cases, list) or (args.sections and name not in args.sections):
             continue
         section(args.prefix, name, cases, out)

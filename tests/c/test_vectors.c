@@ -2,7 +2,8 @@
  * tests/vectors/traceparent.json, tracestate.json and baggage.json through the C ABI (the
  * tables come from tests/c/gen_vectors.py): extraction from a carrier holding every header,
  * what injection writes back, the explicit parses and the rule each reports, and the
- * encode limits. (The tracestate mutations need a set/delete API the ABI does not have.)
+ * encode limits, and how a queued message resumes its trace (queue.json). (The tracestate
+ * mutations need a set/delete API the ABI does not have.)
  * Prints "N passed, N failed" last.
  */
 #include "check.h"
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 
 #include "baggage_vectors.h"
+#include "queue_vectors.h"
 #include "traceparent_vectors.h"
 #include "tracestate_vectors.h"
 
@@ -260,9 +262,43 @@ static void test_baggage(void) {
     }
 }
 
+static ctxbridge_parent_kind parent_kind(const char *kind) {
+    if (strcmp(kind, "child") == 0) return CTXBRIDGE_PARENT_KIND_CHILD_OF;
+    if (strcmp(kind, "root_with_link") == 0) return CTXBRIDGE_PARENT_KIND_ROOT_WITH_LINK;
+    return CTXBRIDGE_PARENT_KIND_ROOT;
+}
+
+static void test_queue(void) {
+    for (size_t i = 0; i < queue_cases_count; i++) {
+        const queue_cases_case *c = &queue_cases[i];
+        ctxbridge_header headers[2];
+        size_t n = 0;
+        if (c->headers_traceparent != NULL) {
+            headers[n].name = S("traceparent");
+            headers[n++].value = S(c->headers_traceparent);
+        }
+        headers[n].name = S("baggage");
+        headers[n++].value = S(c->headers_baggage);
+        uint64_t enqueued_at = (uint64_t)(queue_now_ms - c->age_ms);
+        ctxbridge_resume_decision decision = {0};
+        CHECK_NAMED(ctxbridge_resume_at(headers, n, enqueued_at, (uint64_t)c->max_age_ms, (uint64_t)queue_now_ms,
+                                        &decision) == CTXBRIDGE_STATUS_OK,
+                    c->name);
+        CHECK_NAMED(decision.kind == parent_kind(c->kind), c->name);
+        CHECK_NAMED(baggage_is(decision.baggage, "tenant", "acme", ""), c->name);
+        if (decision.kind != CTXBRIDGE_PARENT_KIND_ROOT) {
+            char trace_id[33];
+            hex(decision.span_context.trace_id, 16, trace_id);
+            CHECK_NAMED(strcmp(trace_id, "4bf92f3577b34da6a3ce929d0e0e4736") == 0, c->name);
+        }
+        ctxbridge_snapshot_free(decision.baggage);
+    }
+}
+
 int main(void) {
     test_traceparent();
     test_tracestate();
     test_baggage();
+    test_queue();
     return check_summary();
 }
