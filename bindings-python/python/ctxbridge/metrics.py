@@ -21,6 +21,7 @@ from zero, which a backend reads as a counter reset.
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any, Iterable, List, Optional
 
 from opentelemetry import metrics as _otel_metrics
@@ -29,8 +30,9 @@ from opentelemetry.metrics import CallbackOptions, MeterProvider, Observation
 from . import _native
 
 _lock = threading.Lock()
-# The providers registered with, kept so that register() is idempotent per provider.
-_registered: List[Any] = []
+# The providers registered with (weakly: a dropped provider is forgotten), so that
+# register() is idempotent per provider.
+_registered: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
 def _callback(counters: List[str]) -> Any:
@@ -51,9 +53,9 @@ def register(meter_provider: Optional[MeterProvider] = None) -> None:
     provider does nothing."""
     provider = meter_provider if meter_provider is not None else _otel_metrics.get_meter_provider()
     with _lock:
-        if any(known is provider for known in _registered):
+        if provider in _registered:
             return
-        _registered.append(provider)
+        _registered.add(provider)
     meter = provider.get_meter(_native.METRIC_METER, _native.__version__)
     for name, unit, description, counters in _native.metric_instruments():
         meter.create_observable_counter(

@@ -7,12 +7,11 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.metrics.ObservableLongCounter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * ctxbridge's counters as OpenTelemetry metrics, in the pipeline the service already exports:
@@ -27,8 +26,10 @@ import java.util.Map;
  * Diagnostics#resetStats()} starts them again from zero, which a backend reads as a reset.
  */
 public final class Metrics {
-  private static final Map<MeterProvider, List<ObservableLongCounter>> REGISTERED =
-      Collections.synchronizedMap(new IdentityHashMap<>());
+  // The providers registered with, weakly (a provider that is dropped is forgotten). The SDK
+  // keeps the instruments' callbacks; the handles are not needed.
+  private static final Map<MeterProvider, Boolean> REGISTERED =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private Metrics() {}
 
@@ -47,15 +48,15 @@ public final class Metrics {
       if (REGISTERED.containsKey(meterProvider)) {
         return;
       }
-      REGISTERED.put(meterProvider, instruments(meterProvider));
+      instruments(meterProvider);
+      REGISTERED.put(meterProvider, Boolean.TRUE);
     }
   }
 
-  private static List<ObservableLongCounter> instruments(MeterProvider provider) {
+  private static void instruments(MeterProvider provider) {
     String[] table = Fields.unpack(Native.metricTable());
     Meter meter = provider.meterBuilder(table[0]).setInstrumentationVersion(version()).build();
     AttributeKey<String> kind = AttributeKey.stringKey(table[1]);
-    List<ObservableLongCounter> out = new ArrayList<>();
     int i = 2;
     while (i < table.length) {
       String name = table[i];
@@ -70,24 +71,22 @@ public final class Metrics {
         i += 2;
       }
       i++; // the null that ends the instrument
-      out.add(
-          meter
-              .counterBuilder(name)
-              .setUnit(unit)
-              .setDescription(description)
-              .buildWithCallback(
-                  measurement -> {
-                    long[] counters = Diagnostics.counters();
-                    if (ids.size() == 1) {
-                      measurement.record(counters[indexes.get(0)]);
-                      return;
-                    }
-                    for (int c = 0; c < ids.size(); c++) {
-                      measurement.record(counters[indexes.get(c)], Attributes.of(kind, ids.get(c)));
-                    }
-                  }));
+      meter
+          .counterBuilder(name)
+          .setUnit(unit)
+          .setDescription(description)
+          .buildWithCallback(
+              measurement -> {
+                long[] counters = Diagnostics.counters();
+                if (ids.size() == 1) {
+                  measurement.record(counters[indexes.get(0)]);
+                  return;
+                }
+                for (int c = 0; c < ids.size(); c++) {
+                  measurement.record(counters[indexes.get(c)], Attributes.of(kind, ids.get(c)));
+                }
+              });
     }
-    return out;
   }
 
   private static String version() {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -146,7 +147,7 @@ public final class NativeLibrary {
     createPrivateDirectory(dir);
     String build = prefix + digest.substring(0, 32);
     Path copy = dir.resolve(build + (slot == 0 ? "" : "-" + slot) + suffix);
-    if (!Files.isRegularFile(copy) || !digest.equals(sha256(Files.readAllBytes(copy)))) {
+    if (!Files.isRegularFile(copy) || !Arrays.equals(library, Files.readAllBytes(copy))) {
       Path partial = Files.createTempFile(dir, prefix, ".partial");
       try {
         Files.write(partial, library);
