@@ -142,3 +142,11 @@ export declare function stats(): Stats;
 export declare function resetStats(): void;
 export declare function setMode(mode: 'off' | 'warn' | 'strict'): void;
 export declare function getMode(): 'off' | 'warn' | 'strict';
+/**
+ * Records where each attach is made (`CTXBRIDGE_ATTACH_SITES=1` does it at load), so that
+ * an `out_of_order` or `leaked` report also names the attach that was left open, at the line
+ * that made it. It costs a stack trace per attach: turn it on to find a leak. A worker
+ * thread reads the switch when it loads ctxbridge.
+ */
+export declare function setAttachSites(on: boolean): void;
+export declare function getAttachSites(): boolean;

@@ -4,7 +4,7 @@
 // worker_threads and queues. See index.d.ts for the API.
 const native = require('./lib/native');
 const { CtxbridgePropagator } = require('./lib/propagator');
-const { CtxbridgeContextManager, ContextToken } = require('./lib/context-manager');
+const { CtxbridgeContextManager, ContextToken, setAttachSites } = require('./lib/context-manager');
 const { ValidatedTraceState } = require('./lib/trace-state');
 const handoff = require('./lib/handoff');
 const args = require('./lib/args');
@@ -25,6 +25,7 @@ const codecs = {
   extractBaggage: (values) => native.extractBaggage(args.strings('extractBaggage', 'values', values)),
   encodeBaggage: (members) => native.encodeBaggage(args.members('encodeBaggage', 'members', members)),
   setMode: (mode) => native.setMode(args.string('setMode', 'mode', mode)),
+  setAttachSites: (on) => setAttachSites(args.boolean('setAttachSites', 'on', on)),
 };
 
 module.exports = {
@@ -45,4 +46,5 @@ module.exports = {
   stats: native.stats,
   resetStats: native.resetStats,
   getMode: native.getMode,
+  getAttachSites: native.getAttachSites,
 };

@@ -28,5 +28,7 @@ export const {
   stats,
   resetStats,
   getMode,
+  setAttachSites,
+  getAttachSites,
 } = ctxbridge;
 export default ctxbridge;

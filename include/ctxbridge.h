@@ -16,6 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The calling line (`file.c:42`) as a ctxbridge_str, for ctxbridge_attach_at and
+ * ctxbridge_detach_at (C99 and later). */
+#define CTXBRIDGE_STRINGIFY_(x) #x
+#define CTXBRIDGE_STRINGIFY(x) CTXBRIDGE_STRINGIFY_(x)
+#define CTXBRIDGE_HERE \
+    ((struct ctxbridge_str){__FILE__ ":" CTXBRIDGE_STRINGIFY(__LINE__), \
+                            sizeof(__FILE__ ":" CTXBRIDGE_STRINGIFY(__LINE__)) - 1})
+
 // Bytes `ctxbridge_traceparent_format` needs: 55 characters and a NUL.
 #define CTXBRIDGE_TRACEPARENT_BUF_LEN 56
 
@@ -246,6 +254,13 @@ void ctxbridge_set_log_callback(ctxbridge_log_fn callback, void *user_data);
 enum ctxbridge_status ctxbridge_attach(const struct ctxbridge_snapshot *snapshot,
                                        uint64_t *token_out);
 
+// `ctxbridge_attach`, noting `site` (the caller's `file:line`: `CTXBRIDGE_HERE`) as
+// where the attach was made while attach sites are recorded, so that a report of an
+// out-of-order detach or a leaking task names it. `site` is borrowed for the call only.
+enum ctxbridge_status ctxbridge_attach_at(const struct ctxbridge_snapshot *snapshot,
+                                          struct ctxbridge_str site,
+                                          uint64_t *token_out);
+
 // Undoes an attach: what was current before it is current again. A token this thread
 // never issued (0, a made-up number) is CTXBRIDGE_STATUS_INVALID_ARGUMENT, not a misuse. A detach that is not
 // of the latest live attach (out of order) also ends the attaches made after it, each
@@ -254,6 +269,10 @@ enum ctxbridge_status ctxbridge_attach(const struct ctxbridge_snapshot *snapshot
 // counted and, in strict mode, returned as its status; in warn mode it is logged once
 // and CTXBRIDGE_STATUS_OK is returned.
 enum ctxbridge_status ctxbridge_detach(uint64_t token);
+
+// `ctxbridge_detach`, naming `site` (the caller's `file:line`: `CTXBRIDGE_HERE`) in the
+// report of a misuse. `site` is borrowed for the call only.
+enum ctxbridge_status ctxbridge_detach_at(uint64_t token, struct ctxbridge_str site);
 
 // A new handle to what is current on the calling thread (an empty snapshot if nothing is).
 enum ctxbridge_status ctxbridge_current(struct ctxbridge_snapshot **out);
@@ -280,6 +299,14 @@ enum ctxbridge_status ctxbridge_stats_reset(void);
 // integer so that any other value is refused (CTXBRIDGE_STATUS_INVALID_ARGUMENT, mode
 // unchanged) instead of being undefined behaviour.
 enum ctxbridge_status ctxbridge_set_mode(uint32_t mode);
+
+// Starts or stops recording where each attach is made (process-wide; the environment
+// variable `CTXBRIDGE_ATTACH_SITES=1` does it at the first call). Recorded sites are those
+// passed to `ctxbridge_attach_at`.
+enum ctxbridge_status ctxbridge_set_attach_sites(bool on);
+
+// Whether attach sites are being recorded.
+bool ctxbridge_get_attach_sites(void);
 
 // The diagnostics mode.
 enum ctxbridge_mode ctxbridge_get_mode(void);

@@ -26,6 +26,11 @@ function string(fn, param, value) {
   return value;
 }
 
+function boolean(fn, param, value) {
+  if (typeof value !== 'boolean') throw fail(fn, param, 'a boolean', value);
+  return value;
+}
+
 function strings(fn, param, value) {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw fail(fn, param, 'an array of strings', value);
@@ -96,4 +101,4 @@ function milliseconds(fn, param, value) {
   return value;
 }
 
-module.exports = { meterProvider, string, strings, pairs, members, integer, func, context, emitter, object, instant, milliseconds };
+module.exports = { meterProvider, string, boolean, strings, pairs, members, integer, func, context, emitter, object, instant, milliseconds };

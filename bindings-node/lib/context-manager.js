@@ -13,6 +13,8 @@
 // the core hands that store back.
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { EventEmitter } = require('node:events');
+const path = require('node:path');
+const { isMainThread } = require('node:worker_threads');
 const { ROOT_CONTEXT, diag } = require('./api');
 const native = require('./native');
 const args = require('./args');
@@ -82,11 +84,58 @@ function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
 }
 
-/** file:line of the code that called into ctxbridge, for warn-once-per-site. */
+// Frames that are not the caller: ctxbridge's own, Node's internals, and OpenTelemetry's
+// context API (context.with and the like). An instrumentation's frames are: when one leaks
+// an attach, it is the culprit to name.
+const CONTEXT_API = `${path.sep}@opentelemetry${path.sep}api${path.sep}`;
+
+function isLibrary(line) {
+  return line.includes(__dirname) || line.includes('node:internal') || line.includes(CONTEXT_API);
+}
+
+/** V8's call sites as they are, unformatted (formatting a whole stack costs most of it). */
+function rawCallSites(_error, callSites) {
+  return callSites;
+}
+
+/** How a call site reads in a stack trace: `fn (file:line:column)` or `file:line:column`. */
+function describeSite(site) {
+  const where = `${site.getFileName() ?? '<anonymous>'}:${site.getLineNumber()}:${site.getColumnNumber()}`;
+  const name = site.getFunctionName();
+  return name ? `${name} (${where})` : where;
+}
+
+/** file:line of the code that called into ctxbridge (the first frame outside it and the API). */
 function callerSite() {
-  const lines = (new Error().stack || '').split('\n').slice(1);
-  const outside = lines.find((line) => !line.includes(__dirname) && !line.includes('node:internal'));
-  return (outside || lines[lines.length - 1] || '<unknown>').trim().replace(/^at /, '');
+  const { stackTraceLimit, prepareStackTrace } = Error;
+  Error.stackTraceLimit = 50;
+  Error.prepareStackTrace = rawCallSites;
+  const holder = {};
+  Error.captureStackTrace(holder, callerSite);
+  const sites = holder.stack;
+  Error.prepareStackTrace = prepareStackTrace;
+  Error.stackTraceLimit = stackTraceLimit;
+  if (!Array.isArray(sites) || sites.length === 0) return '<unknown>';
+  const outside = sites.find((site) => !isLibrary(site.getFileName() ?? ''));
+  return describeSite(outside ?? sites[sites.length - 1]);
+}
+
+// CTXBRIDGE_MODE and CTXBRIDGE_ATTACH_SITES, read by the core as every binding reads them. A
+// bad value changes nothing and is a process warning (once, from the main thread), since
+// no diag logger is set this early.
+for (const problem of native.configureFromEnv()) {
+  if (isMainThread) process.emitWarning(`ctxbridge: ${problem}`, { code: 'CTXBRIDGE_SETTING' });
+}
+
+// Whether each attach notes its caller's site (CTXBRIDGE_ATTACH_SITES or setAttachSites()):
+// a stack walk per attach, so off by default. Read once here; workers read the core's
+// switch when they load the module.
+let recordSites = native.getAttachSites();
+
+/** Turns attach-site recording on or off (the core's switch and this thread's copy). */
+function setAttachSites(on) {
+  native.setAttachSites(on);
+  recordSites = on;
 }
 
 /**
@@ -229,6 +278,7 @@ class CtxbridgeContextManager {
     const below = this._storage.getStore();
     const task = this._tasks.getStore();
     const handle = native.attach(below instanceof Frame ? below.handle : null, below, nextFrameId());
+    if (recordSites) native.noteSite(handle, callerSite());
     const frame = new Frame(context, handle, task);
     if (task !== undefined) task.frames.add(frame);
     this._storage.enterWith(frame);
@@ -346,4 +396,4 @@ class CtxbridgeContextManager {
   }
 }
 
-module.exports = { CtxbridgeContextManager, ContextToken };
+module.exports = { CtxbridgeContextManager, ContextToken, setAttachSites };

@@ -49,6 +49,25 @@ pub fn get_mode() -> String {
     scope::mode().id().to_owned()
 }
 
+/// Starts or stops recording where each attach is made (process-wide in the core; each
+/// thread's JavaScript keeps its own copy of the switch, read when the module loads).
+#[napi]
+pub fn set_attach_sites(on: bool) {
+    scope::set_recording_attach_sites(on);
+}
+
+#[napi]
+pub fn get_attach_sites() -> bool {
+    scope::recording_attach_sites()
+}
+
+/// Applies `CTXBRIDGE_MODE` and `CTXBRIDGE_ATTACH_SITES`; one message per bad value
+/// (that setting left as it was), for JavaScript to log through `diag`.
+#[napi]
+pub fn configure_from_env() -> Vec<String> {
+    scope::configure_from_env()
+}
+
 /// One OpenTelemetry instrument the counters are published as (the core's
 /// `bridge::metrics`); `counters` are the `stats()` fields it reports, in camelCase
 /// (several: one data point each, with the snake_case id as the `kind` attribute).

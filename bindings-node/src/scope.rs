@@ -157,6 +157,13 @@ pub fn attach(env: Env, head: Option<&FrameHandle>, store: Unknown<'_>, id: u32)
     External::new(frame)
 }
 
+/// Records `site` (file:line of the code that attached) as where `frame` was attached,
+/// while attach sites are recorded.
+#[napi]
+pub fn note_site(frame: &FrameHandle, site: String) {
+    scope::note_frame_site(frame, &site);
+}
+
 /// Detaches `frame` where `head` is the top of the caller's store. In order, the answer
 /// is the store to put back (the one the frame was attached over: an object, or `null` for
 /// none); otherwise one of the core's [`DetachCode`]s as a number (see [`detach_codes`]),

@@ -29,6 +29,25 @@ pub(crate) fn misuse_error(py: Python<'_>, error: &scope::MisuseError) -> PyErr 
 /// `ctxbridge.diagnostics._report`, called with a misuse id at each misuse.
 static REPORTER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
+/// `ctxbridge.diagnostics._caller_site`: the file:line of the code that called in, asked
+/// at each attach while attach sites are recorded.
+static SITE_FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Notes where `frame`'s attach was made, when attach sites are recorded (one relaxed
+/// load otherwise). A finder that fails leaves the frame without a site.
+pub(crate) fn note_attach_site<V>(py: Python<'_>, frame: &scope::Frame<V>) {
+    if !scope::recording_attach_sites() {
+        return;
+    }
+    let Some(finder) = SITE_FINDER.get(py) else {
+        return;
+    };
+    // An error raised by the finder is not the attach's: it is dropped here.
+    if let Ok(site) = finder.call0(py).and_then(|site| site.extract::<String>(py)) {
+        scope::note_frame_site(frame, &site);
+    }
+}
+
 pub(crate) fn misuse_from_id(id: &str) -> PyResult<Misuse> {
     Misuse::from_id(id).ok_or_else(|| PyValueError::new_err(format!("unknown misuse {id:?}")))
 }
@@ -41,10 +60,31 @@ pub(crate) fn report(py: Python<'_>, misuse: Misuse) -> PyResult<()> {
     }
 }
 
-/// Installs the function called with the misuse id at every misuse (once per process).
+/// Installs the function called with the misuse id at every misuse, and the one that
+/// names the caller's site at each attach while attach sites are recorded (once per
+/// process).
 #[pyfunction]
-fn set_reporter(py: Python<'_>, reporter: Py<PyAny>) {
+fn set_reporter(py: Python<'_>, reporter: Py<PyAny>, site_finder: Py<PyAny>) {
     let _ = REPORTER.set(py, reporter);
+    let _ = SITE_FINDER.set(py, site_finder);
+}
+
+/// Starts or stops recording where each attach is made (process-wide).
+#[pyfunction]
+fn set_attach_sites(on: bool) {
+    scope::set_recording_attach_sites(on);
+}
+
+#[pyfunction]
+fn get_attach_sites() -> bool {
+    scope::recording_attach_sites()
+}
+
+/// Applies `CTXBRIDGE_MODE` and `CTXBRIDGE_ATTACH_SITES`; returns a message per bad value
+/// (that setting left as it was), for the package to log.
+#[pyfunction]
+fn configure_from_env() -> Vec<String> {
+    scope::configure_from_env()
 }
 
 /// Applies the mode to a misuse at `site`: returns the message to log (warn mode, first
@@ -110,6 +150,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("METRIC_KIND", metrics::KIND)?;
     m.add_function(wrap_pyfunction!(metric_instruments, m)?)?;
     m.add_function(wrap_pyfunction!(set_reporter, m)?)?;
+    m.add_function(wrap_pyfunction!(set_attach_sites, m)?)?;
+    m.add_function(wrap_pyfunction!(get_attach_sites, m)?)?;
+    m.add_function(wrap_pyfunction!(configure_from_env, m)?)?;
+    m.add("ATTACH_SITES_ENV", scope::ATTACH_SITES_ENV)?;
     m.add_function(wrap_pyfunction!(judge, m)?)?;
     m.add_function(wrap_pyfunction!(record, m)?)?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;

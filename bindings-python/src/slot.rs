@@ -247,7 +247,10 @@ fn attach(py: Python<'_>, context: &Bound<'_, PyAny>) -> PyResult<Py<Token>> {
         },
     );
     let token = slot.last_set.borrow_mut().take();
-    token.ok_or_else(|| PyValueError::new_err("ctxbridge: the ContextVar could not be set"))
+    let token =
+        token.ok_or_else(|| PyValueError::new_err("ctxbridge: the ContextVar could not be set"))?;
+    diagnostics::note_attach_site(py, &token.get().frame);
+    Ok(token)
 }
 
 /// Undoes an attach under the scope rules; a misuse goes to the reporter (which logs,

@@ -57,10 +57,13 @@ def ctxbridge_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_context_and_mode() -> Iterator[None]:
-    """Each test starts with nothing attached and the default mode, and leaves so."""
+    """Each test starts with nothing attached, the default mode and no attach sites
+    recorded, and leaves so."""
     ctxbridge.set_mode("warn")
+    ctxbridge.set_attach_sites(False)
     yield
     ctxbridge.set_mode("warn")
+    ctxbridge.set_attach_sites(False)
 
 
 class StatsDelta:

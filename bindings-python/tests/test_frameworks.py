@@ -36,10 +36,7 @@ BIN = pathlib.Path(sys.executable).parent
 TRACE_A, PARENT_A = "a" * 32, "1" * 16
 TRACE_B, PARENT_B = "b" * 32, "2" * 16
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("opentelemetry-instrument", path=str(BIN)) is None,
-    reason="needs the framework requirements (bindings-python/requirements-test.txt)",
-)
+FLASK_INSTRUMENTATION = os.sep + os.path.join("opentelemetry", "instrumentation", "flask", "__init__.py")
 
 
 def free_port() -> int:
@@ -84,6 +81,10 @@ class App:
     """An app under `opentelemetry-instrument`, as a subprocess on a free port."""
 
     def __init__(self, command: List[str], env: Dict[str, str]) -> None:
+        # Missing requirements fail here, loudly, rather than skip the frameworks unseen.
+        assert shutil.which("opentelemetry-instrument", path=str(BIN)), (
+            "the framework tests need bindings-python/requirements-test.txt installed in the venv"
+        )
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         argv = [str(BIN / "opentelemetry-instrument")] + [part.format(port=self.port) for part in command]
@@ -209,13 +210,49 @@ def test_flask_on_gunicorn_memory_and_counters_stay_flat(flask_app: App) -> None
             assert len({span["trace_id"] for span in by_kind(flask_app.spans(), "SERVER")}) == 500
     after = flask_app.state()
     grown = {key: after["stats"][key] - before["stats"][key] for key in after["stats"]}
-    # The instrumentation leaks one context per request at most, and it ends with the
-    # request: never more than one out-of-order detach and one leak per request.
-    assert grown["out_of_order"] <= requests and grown["leaked"] <= requests, grown
+    # The instrumentation leaks one context per request (its sqlcommenter attach), and it
+    # ends with the request: one out-of-order detach and one leak per request, no more.
+    assert grown["out_of_order"] == requests and grown["leaked"] == requests, grown
     assert grown["double_detach"] == 0 and grown["wrong_scope"] == 0, grown
     growth_kb = after["rss_kb"] - before["rss_kb"]
     print(f"\nflask/gunicorn, {requests} requests: rss {before['rss_kb']} -> {after['rss_kb']} kB, counters {grown}")
     assert growth_kb < 2048, f"resident memory grew {growth_kb} kB over {requests} requests"
+
+
+def test_flask_instrumentation_leak_is_named_where_it_is_noticed_by_default(flask_app: App) -> None:
+    if flask_app.runtime != "ctxbridge":  # type: ignore[attr-defined]
+        pytest.skip("the reports are ctxbridge's")
+    get(f"{flask_app.url}/order/noticed")
+    reports = [w for w in flask_app.state()["warnings"] if "out_of_order" in w]
+    assert len(reports) == 1, reports  # once per site, however many requests
+    # The instrumentation's own teardown is the code that noticed it, not Flask's app.py.
+    assert FLASK_INSTRUMENTATION + ":" in reports[0], reports[0]
+    assert "left open by" not in reports[0], reports[0]
+
+
+def test_flask_instrumentation_leak_is_reported_at_its_attach_site_with_attach_sites_on(
+    downstream: Downstream,
+) -> None:
+    app = App(
+        ["gunicorn", "-w", "1", "-b", "127.0.0.1:{port}", "--log-level", "warning", "flask_app:app"],
+        app_env("ctxbridge", DOWNSTREAM_URL=downstream.url, CTXBRIDGE_ATTACH_SITES="1"),
+    )
+    try:
+        for number in range(3):
+            get(f"{app.url}/order/sites-{number}")
+        state = app.state()
+    finally:
+        app.stop()
+    reports = [w for w in state["warnings"] if "out_of_order" in w]
+    assert len(reports) == 1, reports
+    left_open = reports[0].split("left open by the attach at ", 1)
+    assert len(left_open) == 2, reports[0]
+    attach_site = left_open[1].rstrip(")")
+    path, _, line = attach_site.rpartition(":")
+    assert path.endswith(FLASK_INSTRUMENTATION), attach_site
+    # The line that attaches and never detaches: the sqlcommenter context.
+    source = pathlib.Path(path).read_text().splitlines()[int(line) - 1]
+    assert "context.attach(" in source, source
 
 
 @pytest.fixture(scope="module", params=["ctxbridge", "contextvars"])

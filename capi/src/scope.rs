@@ -1,7 +1,7 @@
 //! Per-thread scopes: attach/detach with integer tokens, task hygiene, diagnostics.
 
 use std::ffi::{c_char, c_void};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 use ctxbridge_core::handoff;
 use ctxbridge_core::scope::{self, Misuse, MisuseError, Mode};
@@ -64,7 +64,11 @@ pub extern "C" fn ctxbridge_set_log_callback(callback: ctxbridge_log_fn, user_da
 }
 
 fn warn(error: &MisuseError) {
-    let message = error.to_string();
+    log(error.to_string());
+}
+
+/// Sends a message to the log callback (or standard error).
+fn log(message: String) {
     // Copy the sink and let go of the lock before calling out: the callback may set
     // another callback, or do something that logs.
     let (callback, user_data) = {
@@ -92,6 +96,25 @@ fn misuse_status(misuse: Misuse) -> ctxbridge_status {
     }
 }
 
+/// Applies `CTXBRIDGE_MODE` and `CTXBRIDGE_ATTACH_SITES` once, before the first scope or
+/// diagnostics call acts (a C library has no load hook to do it in), so an explicit
+/// `ctxbridge_set_mode` always wins over the environment. A bad value is logged.
+fn configured() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for problem in scope::configure_from_env() {
+            log(format!("ctxbridge: {problem}"));
+        }
+    });
+}
+
+/// The site a caller passed: `fallback` when it is empty or not UTF-8.
+fn site_or<'a>(site: &'a ctxbridge_str, fallback: &'a str) -> &'a str {
+    site.as_str()
+        .filter(|text| !text.is_empty())
+        .unwrap_or(fallback)
+}
+
 /// Applies the mode to a misuse already counted.
 fn report(misuse: Misuse, site: &str) -> ctxbridge_status {
     match scope::report_with(misuse, site, warn) {
@@ -108,14 +131,41 @@ pub extern "C" fn ctxbridge_attach(
     snapshot: *const ctxbridge_snapshot,
     token_out: *mut u64,
 ) -> ctxbridge_status {
+    attach_at(snapshot, None, token_out)
+}
+
+/// `ctxbridge_attach`, noting `site` (the caller's `file:line`: `CTXBRIDGE_HERE`) as
+/// where the attach was made while attach sites are recorded, so that a report of an
+/// out-of-order detach or a leaking task names it. `site` is borrowed for the call only.
+#[no_mangle]
+pub extern "C" fn ctxbridge_attach_at(
+    snapshot: *const ctxbridge_snapshot,
+    site: ctxbridge_str,
+    token_out: *mut u64,
+) -> ctxbridge_status {
+    attach_at(snapshot, Some(&site), token_out)
+}
+
+fn attach_at(
+    snapshot: *const ctxbridge_snapshot,
+    site: Option<&ctxbridge_str>,
+    token_out: *mut u64,
+) -> ctxbridge_status {
     ffi_guard(|| {
+        configured();
         let Some(snapshot) = borrow_snapshot(snapshot) else {
             return ctxbridge_status::InvalidArgument;
         };
         if token_out.is_null() {
             return ctxbridge_status::InvalidArgument;
         }
-        let token = handoff::attach(snapshot.clone());
+        let token = scope::attach(&handoff::thread_slot(), snapshot.clone());
+        if scope::recording_attach_sites() {
+            let site = site.map_or("ctxbridge_attach", |site| {
+                site_or(site, "ctxbridge_attach_at")
+            });
+            scope::note_attach_site(&token, site);
+        }
         // SAFETY: `token_out` is not NULL.
         unsafe { *token_out = token.id() };
         ctxbridge_status::Ok
@@ -131,7 +181,19 @@ pub extern "C" fn ctxbridge_attach(
 /// and CTXBRIDGE_STATUS_OK is returned.
 #[no_mangle]
 pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
+    detach_at(token, "ctxbridge_detach")
+}
+
+/// `ctxbridge_detach`, naming `site` (the caller's `file:line`: `CTXBRIDGE_HERE`) in the
+/// report of a misuse. `site` is borrowed for the call only.
+#[no_mangle]
+pub extern "C" fn ctxbridge_detach_at(token: u64, site: ctxbridge_str) -> ctxbridge_status {
+    detach_at(token, site_or(&site, "ctxbridge_detach_at"))
+}
+
+fn detach_at(token: u64, site: &str) -> ctxbridge_status {
     ffi_guard(|| {
+        configured();
         // 0 and ids this thread never issued are no tokens: neither a double detach nor
         // a detach elsewhere.
         if token == 0 || !handoff::was_issued(token) {
@@ -139,7 +201,7 @@ pub extern "C" fn ctxbridge_detach(token: u64) -> ctxbridge_status {
         }
         match handoff::detach_id(token) {
             Ok(_) => ctxbridge_status::Ok,
-            Err(misuse) => report(misuse, "ctxbridge_detach"),
+            Err(misuse) => report(misuse, site),
         }
     })
 }
@@ -183,6 +245,7 @@ pub extern "C" fn ctxbridge_run_in(
         let (Some(snapshot), Some(task)) = (borrow_snapshot(snapshot), task) else {
             return ctxbridge_status::InvalidArgument;
         };
+        configured();
         let ((), leaked) = handoff::run_task(&snapshot, || task(user_data));
         if leaked > 0 {
             report(Misuse::Leaked, "ctxbridge_run_in");
@@ -239,14 +302,35 @@ pub extern "C" fn ctxbridge_set_mode(mode: u32) -> ctxbridge_status {
             m if m == ctxbridge_mode::Strict as u32 => Mode::Strict,
             _ => return ctxbridge_status::InvalidArgument,
         };
+        configured();
         scope::set_mode(mode);
         ctxbridge_status::Ok
     })
 }
 
+/// Starts or stops recording where each attach is made (process-wide; the environment
+/// variable `CTXBRIDGE_ATTACH_SITES=1` does it at the first call). Recorded sites are those
+/// passed to `ctxbridge_attach_at`.
+#[no_mangle]
+pub extern "C" fn ctxbridge_set_attach_sites(on: bool) -> ctxbridge_status {
+    ffi_guard(|| {
+        configured();
+        scope::set_recording_attach_sites(on);
+        ctxbridge_status::Ok
+    })
+}
+
+/// Whether attach sites are being recorded.
+#[no_mangle]
+pub extern "C" fn ctxbridge_get_attach_sites() -> bool {
+    configured();
+    scope::recording_attach_sites()
+}
+
 /// The diagnostics mode.
 #[no_mangle]
 pub extern "C" fn ctxbridge_get_mode() -> ctxbridge_mode {
+    configured();
     match scope::mode() {
         Mode::Off => ctxbridge_mode::Off,
         Mode::Warn => ctxbridge_mode::Warn,

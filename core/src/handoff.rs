@@ -30,9 +30,16 @@ pub fn capture() -> Snapshot {
     current().with_captured_at(SystemTime::now())
 }
 
-/// Makes `snapshot` current on this thread until the token is detached.
+/// Makes `snapshot` current on this thread until the token is detached. When attach
+/// sites are recorded, the caller's file and line is noted, for a report that finds this
+/// attach left open.
+#[track_caller]
 pub fn attach(snapshot: Snapshot) -> Token<Snapshot> {
-    scope::attach(&thread_slot(), snapshot)
+    let token = scope::attach(&thread_slot(), snapshot);
+    if scope::recording_attach_sites() {
+        scope::note_attach_site(&token, &Location::caller().to_string());
+    }
+    token
 }
 
 /// Undoes an [`attach`]. Misuse is counted, then logged (warn) or returned (strict).

@@ -516,6 +516,87 @@ static void test_oversized_baggage_member(void) {
     free(big);
 }
 
+/* ---- attach sites (issue 19) ----------------------------------------------- */
+
+static char last_warning[1024];
+static void keep_warning(void *user, ctxbridge_str message) {
+    (void)user;
+    size_t n = message.len < sizeof last_warning - 1 ? message.len : sizeof last_warning - 1;
+    memcpy(last_warning, message.ptr, n);
+    last_warning[n] = '\0';
+}
+
+/* "test_ctxbridge.c:<line>" for a line of this file, as CTXBRIDGE_HERE names it. */
+static const char *here_at(int line) {
+    static char site[256];
+    snprintf(site, sizeof site, "%s:%d", __FILE__, line);
+    return site;
+}
+
+static void leaking_task(void *user) {
+    int *line = user;
+    ctxbridge_snapshot *x = labelled("T");
+    uint64_t t = 0;
+    *line = __LINE__ + 1;
+    CHECK(ctxbridge_attach_at(x, CTXBRIDGE_HERE, &t) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_snapshot_free(x); /* never detached */
+}
+
+static void test_attach_sites(void) {
+    ctxbridge_set_mode(CTXBRIDGE_MODE_WARN);
+    ctxbridge_stats_reset();
+    ctxbridge_set_log_callback(keep_warning, NULL);
+    CHECK(!ctxbridge_get_attach_sites()); /* off by default */
+    ctxbridge_snapshot *snap = labelled("S");
+    uint64_t outer = 0, inner = 0;
+
+    /* Off: the report names the detach site only. */
+    CHECK(ctxbridge_attach_at(snap, CTXBRIDGE_HERE, &outer) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_attach_at(snap, CTXBRIDGE_HERE, &inner) == CTXBRIDGE_STATUS_OK);
+    int detach_line = __LINE__ + 1;
+    CHECK(ctxbridge_detach_at(outer, CTXBRIDGE_HERE) == CTXBRIDGE_STATUS_OK);
+    CHECK(strstr(last_warning, "ctxbridge out_of_order") != NULL);
+    CHECK(strstr(last_warning, here_at(detach_line)) != NULL);
+    CHECK(strstr(last_warning, "left open by") == NULL);
+
+    /* On: it also names the attach left open. */
+    CHECK(ctxbridge_set_attach_sites(true) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_get_attach_sites());
+    last_warning[0] = '\0';
+    CHECK(ctxbridge_attach_at(snap, CTXBRIDGE_HERE, &outer) == CTXBRIDGE_STATUS_OK);
+    int attach_line = __LINE__ + 1;
+    CHECK(ctxbridge_attach_at(snap, CTXBRIDGE_HERE, &inner) == CTXBRIDGE_STATUS_OK);
+    detach_line = __LINE__ + 1;
+    CHECK(ctxbridge_detach_at(outer, CTXBRIDGE_HERE) == CTXBRIDGE_STATUS_OK);
+    char expected[600];
+    snprintf(expected, sizeof expected, "(at %s; ", here_at(detach_line));
+    CHECK(strstr(last_warning, expected) != NULL);
+    snprintf(expected, sizeof expected, "left open by the attach at %s)", here_at(attach_line));
+    CHECK(strstr(last_warning, expected) != NULL);
+
+    /* A task's leak names the attach the task made. */
+    last_warning[0] = '\0';
+    int task_line = 0;
+    uint64_t leaked = 0;
+    CHECK(ctxbridge_run_in(snap, leaking_task, &task_line, &leaked) == CTXBRIDGE_STATUS_OK);
+    CHECK(leaked == 1);
+    snprintf(expected, sizeof expected, "left open by the attach at %s)", here_at(task_line));
+    CHECK(strstr(last_warning, "ctxbridge leaked") != NULL);
+    CHECK(strstr(last_warning, expected) != NULL);
+
+    /* An empty site is no site; strict mode returns the status as before. */
+    CHECK(ctxbridge_set_mode(CTXBRIDGE_MODE_STRICT) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_attach_at(snap, (ctxbridge_str){0}, &outer) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach_at(outer, (ctxbridge_str){0}) == CTXBRIDGE_STATUS_OK);
+    CHECK(ctxbridge_detach_at(outer, CTXBRIDGE_HERE) == CTXBRIDGE_STATUS_DOUBLE_DETACH);
+    CHECK(ctxbridge_attach_at(NULL, CTXBRIDGE_HERE, &outer) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+
+    CHECK(ctxbridge_set_attach_sites(false) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_set_mode(CTXBRIDGE_MODE_WARN);
+    ctxbridge_set_log_callback(NULL, NULL);
+    ctxbridge_snapshot_free(snap);
+}
+
 int main(void) {
     test_log_callback_may_set_the_callback();
     test_traceparent_parse_and_format();
@@ -538,5 +619,6 @@ int main(void) {
     test_impossible_lengths();
     test_oversized_baggage_member();
     test_freed_handles_are_refused();
+    test_attach_sites();
     return check_summary();
 }

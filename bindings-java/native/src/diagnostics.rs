@@ -117,3 +117,47 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_metricTable<'local>(
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
+
+/// Starts or stops recording where each attach is made (process-wide).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_setAttachSites(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+    on: jni::sys::jboolean,
+) {
+    catch((), || scope::set_recording_attach_sites(on))
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_attachSites(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jni::sys::jboolean {
+    catch(false, scope::recording_attach_sites)
+}
+
+/// Applies a setting given as text (`which` 0: the mode, 1: the attach-site switch), as
+/// `CTXBRIDGE_MODE`/`-Dctxbridge.mode` and `CTXBRIDGE_ATTACH_SITES`/`-Dctxbridge.attachSites`
+/// give them: `null` when applied, else the core's message naming the bad value (the
+/// setting unchanged), which Java logs.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_applySetting<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    which: jint,
+    text: JByteArray<'local>,
+    len: jint,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let applied = bytes::with_text(env, &text, len, |text| match which {
+            0 => scope::apply_mode_setting(text),
+            1 => scope::apply_attach_sites_setting(text),
+            _ => Err(format!("unknown setting {which}")),
+        })?;
+        match applied {
+            Ok(()) => Ok(JByteArray::default()),
+            Err(message) => bytes::to_java(env, message.as_bytes()),
+        }
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}

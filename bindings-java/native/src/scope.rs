@@ -82,6 +82,29 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_attach(
     })
 }
 
+/// Records `site` (UTF-8: `Class.method(File.java:line)`) as where the frame now on top of
+/// `handle`'s stack, the one just attached, was attached. Called only while attach sites are
+/// recorded.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_noteSite<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    site: JByteArray<'local>,
+    site_len: jint,
+) {
+    env.with_env(|env| -> jni::errors::Result<()> {
+        bytes::with_text(env, &site, site_len, |site| {
+            with_scope(handle, (), |scope| {
+                if let Some(head) = scope.stack.head() {
+                    scope::note_frame_site(&head, site);
+                }
+            })
+        })
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
 /// Rules 2–5 for the frame `id`, closed on the thread owning `handle`: the core's
 /// [`detach_answer`], a [`DetachCode`] (see [`Java_io_ctxbridge_internal_Native_detachCodes`])
 /// in the low byte and the depth of the frame now current above it, so Java, which keeps

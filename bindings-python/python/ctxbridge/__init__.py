@@ -33,8 +33,10 @@ _EXPORTS = {
     "run_in_executor": ".aio",
     "BaggageValue": ".baggage",
     "MisuseError": ".diagnostics",
+    "get_attach_sites": ".diagnostics",
     "get_mode": ".diagnostics",
     "reset_stats": ".diagnostics",
+    "set_attach_sites": ".diagnostics",
     "set_mode": ".diagnostics",
     "stats": ".diagnostics",
     "ProcessPoolExecutor": ".executors",
@@ -91,8 +93,10 @@ if _typing.TYPE_CHECKING:
     from .aio import run_in_executor as run_in_executor
     from .baggage import BaggageValue as BaggageValue
     from .diagnostics import MisuseError as MisuseError
+    from .diagnostics import get_attach_sites as get_attach_sites
     from .diagnostics import get_mode as get_mode
     from .diagnostics import reset_stats as reset_stats
+    from .diagnostics import set_attach_sites as set_attach_sites
     from .diagnostics import set_mode as set_mode
     from .diagnostics import stats as stats
     from .executors import ProcessPoolExecutor as ProcessPoolExecutor

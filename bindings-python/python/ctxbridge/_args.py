@@ -35,6 +35,11 @@ def text(function: str, param: str, value: Any) -> None:
         raise type_error(function, param, "a str", value)
 
 
+def boolean(function: str, param: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise type_error(function, param, "a bool", value)
+
+
 def mapping(function: str, param: str, value: Any, mutable: bool = False) -> None:
     if not isinstance(value, MutableMapping if mutable else Mapping):
         raise type_error(function, param, "a mutable mapping of str" if mutable else "a mapping of str", value)

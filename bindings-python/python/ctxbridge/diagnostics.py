@@ -3,6 +3,13 @@
 Mode ``off`` only counts; ``warn`` (the default, or ``CTXBRIDGE_MODE``) also logs one
 warning per call site through the ``ctxbridge`` logger; ``strict`` raises
 :class:`MisuseError` at the misuse.
+
+A report names the code that noticed the misuse (the first frame outside ctxbridge,
+OpenTelemetry's API and SDK and the stdlib's task machinery). With attach sites recorded
+(:func:`set_attach_sites` or ``CTXBRIDGE_ATTACH_SITES=1``), an out-of-order detach or a
+task's end also names the attach that was left open, at the line that made it. Recording
+costs a walk of the Python stack per attach, so it is off by default: turn it on to find
+a leak, as OpenTelemetry Java's ``StrictContextStorage`` is used.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Dict
 
 from . import _args, _native
 
-__all__ = ["MisuseError", "stats", "reset_stats", "set_mode", "get_mode"]
+__all__ = ["MisuseError", "stats", "reset_stats", "set_mode", "get_mode", "set_attach_sites", "get_attach_sites"]
 
 logger = logging.getLogger("ctxbridge")
 
@@ -62,6 +69,18 @@ def get_mode() -> str:
     return _native.get_mode()
 
 
+def set_attach_sites(on: bool) -> None:
+    """Starts or stops recording where each attach is made (process-wide), so that reports
+    of ``out_of_order`` and ``leaked`` name the attach that was left open."""
+    _args.boolean("set_attach_sites", "on", on)
+    _native.set_attach_sites(on)
+
+
+def get_attach_sites() -> bool:
+    """Whether attach sites are being recorded."""
+    return _native.get_attach_sites()
+
+
 def _caller_site() -> str:
     """file:line of the first frame outside ctxbridge, OpenTelemetry's API and SDK and the
     stdlib machinery that runs tasks: the code that made the misuse (an instrumentation's
@@ -82,7 +101,8 @@ def report(misuse: str) -> None:
         logger.warning(message)
 
 
-_native.set_reporter(report)
-_mode = os.environ.get("CTXBRIDGE_MODE")
-if _mode:
-    set_mode(_mode)
+_native.set_reporter(report, _caller_site)
+# CTXBRIDGE_MODE and CTXBRIDGE_ATTACH_SITES, read by the core as every binding reads them;
+# a bad value is logged and changes nothing.
+for _problem in _native.configure_from_env():
+    logger.warning("ctxbridge: %s", _problem)

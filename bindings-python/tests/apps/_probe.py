@@ -6,6 +6,7 @@ from tracing (OTEL_PYTHON_*_EXCLUDED_URLS)."""
 from __future__ import annotations
 
 import gc
+import logging
 from typing import Any, Dict, List
 
 from opentelemetry import context, propagate, trace
@@ -18,6 +19,21 @@ import ctxbridge
 EXPORTER = InMemorySpanExporter()
 trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(EXPORTER))  # type: ignore[attr-defined]
 tracer = trace.get_tracer("ctxbridge-framework-test")
+
+
+class _Warnings(logging.Handler):
+    """Keeps what ctxbridge logs (its misuse reports), for the tests to read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: List[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+WARNINGS = _Warnings()
+logging.getLogger("ctxbridge").addHandler(WARNINGS)
 
 
 def fulfil(order_id: str, name: str = "fulfil") -> None:
@@ -58,4 +74,5 @@ def state() -> Dict[str, Any]:
         "runtime": type(context._RUNTIME_CONTEXT).__name__,  # type: ignore[attr-defined]
         "propagators": [type(p).__name__ for p in getattr(propagate.get_global_textmap(), "_propagators", [])],
         "rss_kb": resident_kb(),
+        "warnings": list(WARNINGS.messages),
     }

@@ -2,12 +2,16 @@
 //!
 //! Every misuse is counted whatever the mode. The mode decides what else happens:
 //! `off` nothing, `warn` one log line per call site, `strict` an error at the misuse.
+//! A report names where the misuse was noticed and, when attach sites are recorded
+//! (`sites`), the attach that was left open.
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
+
+use super::sites::{take_left_open, LeftOpen};
 
 /// A way of getting capture → attach → detach wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,6 +128,9 @@ pub struct MisuseError {
     pub misuse: Misuse,
     /// Where it happened, as the binding describes its caller (file:line).
     pub site: String,
+    /// For `out_of_order` and `leaked`, when attach sites are recorded: the attach that was
+    /// left open (the first one, when the misuse ended several).
+    pub left_open: Option<LeftOpen>,
 }
 
 impl fmt::Display for MisuseError {
@@ -134,10 +141,23 @@ impl fmt::Display for MisuseError {
             self.misuse.id(),
             self.misuse.explanation()
         )?;
-        if !self.site.is_empty() {
-            write!(f, " (at {})", self.site)?;
+        match (&self.site, &self.left_open) {
+            (site, None) if site.is_empty() => Ok(()),
+            (site, None) => write!(f, " (at {site})"),
+            (site, Some(open)) => {
+                if !site.is_empty() {
+                    write!(f, " (at {site}; ")?;
+                } else {
+                    write!(f, " (")?;
+                }
+                write!(f, "left open by the attach at {}", open.site)?;
+                match open.others {
+                    0 => write!(f, ")"),
+                    1 => write!(f, " and 1 attach after it)"),
+                    n => write!(f, " and {n} attaches after it)"),
+                }
+            }
         }
-        Ok(())
     }
 }
 
@@ -185,8 +205,12 @@ static COUNTERS: Counters = Counters {
 
 static MODE: AtomicU8 = AtomicU8::new(Mode::Warn as u8);
 
-/// (misuse, site) pairs already logged in warn mode.
-static WARNED: Mutex<BTreeSet<(Misuse, String)>> = Mutex::new(BTreeSet::new());
+/// A warning as warn mode tells them apart: the misuse, where it was noticed, and the
+/// attach site left open (when recorded).
+type Warned = (Misuse, String, Option<Arc<str>>);
+
+/// The warnings already logged in warn mode.
+static WARNED: Mutex<BTreeSet<Warned>> = Mutex::new(BTreeSet::new());
 
 /// One thread's attach and detach counts. Only its own thread writes them, with a plain
 /// load and store (no locked instruction, no cache line shared with other threads), so the
@@ -350,25 +374,33 @@ pub fn report_with(
     site: &str,
     warn_with: impl FnOnce(&MisuseError),
 ) -> Result<(), MisuseError> {
-    let error = || MisuseError {
+    // Taken whatever the misuse, so no later report names a stale one.
+    let left_open =
+        take_left_open().filter(|_| matches!(misuse, Misuse::OutOfOrder | Misuse::Leaked));
+    let error = |left_open| MisuseError {
         misuse,
         site: site.to_owned(),
+        left_open,
     };
     match mode() {
         Mode::Off => Ok(()),
-        Mode::Strict => Err(error()),
+        Mode::Strict => Err(error(left_open)),
         Mode::Warn => {
-            if first_at_site(misuse, site) {
-                warn_with(&error());
+            if first_at_site(misuse, site, left_open.as_ref()) {
+                warn_with(&error(left_open));
             }
             Ok(())
         }
     }
 }
 
-fn first_at_site(misuse: Misuse, site: &str) -> bool {
+fn first_at_site(misuse: Misuse, site: &str, left_open: Option<&LeftOpen>) -> bool {
     let Ok(mut warned) = WARNED.lock() else {
         return false;
     };
-    warned.insert((misuse, site.to_owned()))
+    warned.insert((
+        misuse,
+        site.to_owned(),
+        left_open.map(|open| Arc::clone(&open.site)),
+    ))
 }

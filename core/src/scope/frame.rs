@@ -1,6 +1,6 @@
 //! One entry of a scope's persistent stack.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// Where a frame is in its life.
@@ -27,6 +27,8 @@ pub struct Frame<V> {
     id: u64,
     scope: u64,
     depth: u32,
+    /// Where it was attached, as a number of `sites`' table (0: not recorded).
+    site: AtomicU32,
     state: AtomicU8,
 }
 
@@ -39,6 +41,7 @@ impl<V> Frame<V> {
             id,
             scope,
             depth,
+            site: AtomicU32::new(0),
             state: AtomicU8::new(FrameState::Live as u8),
         }
     }
@@ -68,6 +71,15 @@ impl<V> Frame<V> {
     /// The scope it was attached in.
     pub fn scope(&self) -> u64 {
         self.scope
+    }
+
+    /// The number of its attach site in `sites`' table (0: none recorded).
+    pub(crate) fn site(&self) -> u32 {
+        self.site.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_site(&self, site: u32) {
+        self.site.store(site, Ordering::Relaxed);
     }
 
     pub fn state(&self) -> FrameState {

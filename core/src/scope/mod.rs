@@ -9,6 +9,8 @@
 mod diagnostics;
 mod frame;
 mod rules;
+mod settings;
+mod sites;
 mod thread_slot;
 
 pub use diagnostics::{
@@ -19,5 +21,11 @@ pub use frame::{Frame, FrameState};
 pub use rules::{
     attach, current, detach, enter_task, enter_task_over, exit_task, find_frame, Detached, Slot,
     TaskMark, Token,
+};
+pub use settings::{apply_attach_sites_setting, apply_mode_setting, configure_from_env, MODE_ENV};
+pub use sites::{
+    note_attach_site, note_frame_site, parse_switch as parse_attach_sites_switch,
+    recording as recording_attach_sites, set_recording as set_recording_attach_sites, site_of,
+    LeftOpen, ATTACH_SITES_ENV, MAX_ATTACH_SITES,
 };
 pub use thread_slot::{detach_id, is_token, IdSlot, ThreadSlot, ThreadState};

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use super::diagnostics::{count_attached, count_detached, record, Misuse};
 use super::frame::{Frame, FrameState};
+use super::sites::LeftOpenTally;
 
 /// Where "current" lives for one kind of execution scope.
 pub trait Slot<V> {
@@ -70,6 +71,10 @@ impl<V> Token<V> {
     /// Wraps a frame found by id (see [`find_frame`]) to detach it.
     pub fn from_frame(frame: Arc<Frame<V>>) -> Self {
         Token { frame }
+    }
+
+    pub(crate) fn frame(&self) -> &Frame<V> {
+        &self.frame
     }
 
     /// The id of the frame this token attached.
@@ -201,7 +206,7 @@ pub fn exit_task<V, S: Slot<V> + ?Sized>(slot: &S, mark: TaskMark<V>) -> u64 {
             count_detached();
         }
     }
-    let mut leaked = 0;
+    let mut tally = LeftOpenTally::default();
     let mut next = slot.head();
     while let Some(frame) = next {
         if is_on_stack(mark.head.as_ref(), &frame) {
@@ -209,25 +214,28 @@ pub fn exit_task<V, S: Slot<V> + ?Sized>(slot: &S, mark: TaskMark<V>) -> u64 {
         }
         if frame.leave(FrameState::Ended) {
             slot.note_ended(&frame);
-            leaked += 1;
+            tally.ended(&frame);
         }
         next = frame.parent().cloned();
     }
     slot.set_head(mark.head);
+    let leaked = tally.count();
     if leaked > 0 {
         record(Misuse::Leaked, leaked);
+        tally.publish();
     }
     leaked
 }
 
 /// Rule 3: ends the live frames from `head` down to (not including) `frame`, which an
-/// out-of-order detach of `frame` takes with it. Returns how many ended.
+/// out-of-order detach of `frame` takes with it. Returns how many ended, and tells the
+/// report that follows which attach was left open.
 fn end_live_above<V, S: Slot<V> + ?Sized>(
     slot: &S,
     head: Option<Arc<Frame<V>>>,
     frame: &Arc<Frame<V>>,
 ) -> u64 {
-    let mut ended = 0;
+    let mut tally = LeftOpenTally::default();
     let mut next = head;
     while let Some(above) = next {
         if Arc::ptr_eq(&above, frame) {
@@ -235,10 +243,13 @@ fn end_live_above<V, S: Slot<V> + ?Sized>(
         }
         if above.leave(FrameState::Ended) {
             slot.note_ended(&above);
-            ended += 1;
+            tally.ended(&above);
         }
         next = above.parent().cloned();
     }
+    let ended = tally.count();
+    // Published even when nothing ended, so the out-of-order report names no older leak.
+    tally.publish();
     ended
 }
 

@@ -1,5 +1,6 @@
 package io.ctxbridge;
 
+import io.ctxbridge.internal.Fields;
 import io.ctxbridge.internal.Native;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextStorage;
@@ -84,6 +85,10 @@ public final class CtxbridgeContextStorage implements ContextStorage {
 
   private static ScopeFrame push(ThreadStack stack, Context context) {
     long id = Native.attach(stack.handle());
+    if (Diagnostics.recordSites) {
+      byte[] site = Fields.utf8(Diagnostics.callerSite());
+      Native.noteSite(stack.handle(), site, site.length);
+    }
     // The core pushed the new frame on the one current: one deeper.
     int depth = stack.depth() + 1;
     stack.attached(context, depth);

@@ -2,16 +2,26 @@ package io.ctxbridge;
 
 import io.ctxbridge.internal.Fields;
 import io.ctxbridge.internal.Native;
+import io.ctxbridge.internal.NativeLibrary;
+import io.opentelemetry.context.ContextStorage;
 import java.net.URL;
 import java.security.CodeSource;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The misuse counters and the mode. The initial mode comes from the system property {@code
- * ctxbridge.mode} or the environment variable {@code CTXBRIDGE_MODE} ({@code off}, {@code warn} or
- * {@code strict}); the default is {@code warn}.
+ * The misuse counters, the mode and the attach-site switch. The initial mode comes from the system
+ * property {@code ctxbridge.mode} or the environment variable {@code CTXBRIDGE_MODE} ({@code off},
+ * {@code warn} or {@code strict}); the default is {@code warn}. Attach sites are recorded when
+ * {@code ctxbridge.attachSites} or {@code CTXBRIDGE_ATTACH_SITES} is {@code true} (or {@code 1},
+ * {@code on}, {@code yes}), or after {@link #setAttachSites(boolean)}. A bad value is logged and
+ * changes nothing.
+ *
+ * <p>A report names the code that noticed the misuse: the first frame outside ctxbridge and
+ * OpenTelemetry's context API. With attach sites recorded, an out-of-order close or a task's end
+ * also names the {@code makeCurrent()} that was left open, at the line that made it, as
+ * OpenTelemetry's {@code StrictContextStorage} does for a leaked scope. Recording walks the stack
+ * at every attach, so it is off by default: turn it on to find a leak.
  */
 public final class Diagnostics {
   static final Logger LOGGER = Logger.getLogger("io.ctxbridge");
@@ -19,11 +29,29 @@ public final class Diagnostics {
   /** Where this library's classes come from (its jar, or its classes folder). */
   private static final URL HOME = locationOf(Diagnostics.class);
 
+  /** Whether each attach notes its caller's site: this copy's view of the core's switch. */
+  static volatile boolean recordSites;
+
   static {
-    String initial = System.getProperty("ctxbridge.mode", System.getenv("CTXBRIDGE_MODE"));
-    if (initial != null && !initial.isBlank()) {
-      // This copy's mode (an agent extension's copy reads the same property itself).
-      setLocalMode(Mode.valueOf(initial.trim().toUpperCase(Locale.ROOT)));
+    // This copy's settings (an agent extension's copy reads the same ones itself); the core
+    // reads the values, as every binding's does. Without the library (LibraryCheck logs why,
+    // through this class's logger) there is nothing to set.
+    if (NativeLibrary.available()) {
+      applySetting(0, System.getProperty("ctxbridge.mode", System.getenv("CTXBRIDGE_MODE")));
+      applySetting(
+          1, System.getProperty("ctxbridge.attachSites", System.getenv("CTXBRIDGE_ATTACH_SITES")));
+      recordSites = Native.attachSites();
+    }
+  }
+
+  private static void applySetting(int which, String text) {
+    if (text == null) {
+      return;
+    }
+    byte[] text8 = Fields.utf8(text);
+    byte[] problem = Native.applySetting(which, text8, text8.length);
+    if (problem != null) {
+      LOGGER.log(Level.WARNING, "ctxbridge: " + Fields.string(problem));
     }
   }
 
@@ -66,6 +94,30 @@ public final class Diagnostics {
       agent.setMode(mode.name());
     }
     setLocalMode(mode);
+  }
+
+  /**
+   * Starts or stops recording where each scope is opened, so that reports of {@link
+   * Misuse#OUT_OF_ORDER} and {@link Misuse#LEAKED} name the {@code makeCurrent()} left open. Under
+   * the Java agent with ctxbridge as its extension, the agent's copy records them.
+   */
+  public static void setAttachSites(boolean on) {
+    DiagnosticsMXBean agent = agentBean();
+    if (agent != null) {
+      agent.setAttachSites(on);
+    }
+    setLocalAttachSites(on);
+  }
+
+  /** Whether attach sites are being recorded. */
+  public static boolean attachSites() {
+    DiagnosticsMXBean agent = agentBean();
+    return agent != null ? agent.getAttachSites() : recordSites;
+  }
+
+  static void setLocalAttachSites(boolean on) {
+    Native.setAttachSites(on);
+    recordSites = on;
   }
 
   static Stats localStats() {
@@ -139,12 +191,18 @@ public final class Diagnostics {
   }
 
   /**
-   * Frames of ctxbridge itself and of OpenTelemetry's context API (the app's, the Java agent's
-   * shaded copy, and the agent's bridge between them) are not the caller. An instrumentation's
-   * frames are (the agent's {@code io.opentelemetry.javaagent.instrumentation.*}, a library
-   * instrumentation's): when one leaks a scope, it is the culprit to name.
+   * Frames of ctxbridge itself, of OpenTelemetry's context API (the app's, the Java agent's shaded
+   * copy, and the agent's bridge between them) and of any {@code ContextStorage} are not the
+   * caller. An instrumentation's frames are (the agent's {@code
+   * io.opentelemetry.javaagent.instrumentation.*}, a library instrumentation's): when one leaks a
+   * scope, it is the culprit to name.
    */
   private static boolean isLibrary(Class<?> type) {
+    // A storage that wraps or delegates to this one (ContextStorage.addWrapper's, the test
+    // SDK's settable one) is a layer of the storage, not the code that opened the scope.
+    if (ContextStorage.class.isAssignableFrom(type)) {
+      return true;
+    }
     String name = type.getName();
     for (String prefix : CONTEXT_API) {
       if (name.startsWith(prefix)) {

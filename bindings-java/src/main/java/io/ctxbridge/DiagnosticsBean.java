@@ -96,6 +96,16 @@ final class DiagnosticsBean implements DiagnosticsMXBean {
   }
 
   @Override
+  public boolean getAttachSites() {
+    return Diagnostics.recordSites;
+  }
+
+  @Override
+  public void setAttachSites(boolean on) {
+    Diagnostics.setLocalAttachSites(on);
+  }
+
+  @Override
   public void resetStats() {
     Diagnostics.resetLocalStats();
   }

@@ -41,6 +41,12 @@ public interface DiagnosticsMXBean {
   /** Sets the mode by name ({@code OFF}, {@code WARN} or {@code STRICT}). */
   void setMode(String mode);
 
+  /** Whether each scope's opening site is recorded, for reports that name a leaked scope. */
+  boolean getAttachSites();
+
+  /** Starts or stops recording where each scope is opened. */
+  void setAttachSites(boolean on);
+
   /** Sets every counter to zero and forgets which call sites were warned about. */
   void resetStats();
 }

@@ -123,6 +123,23 @@ public final class Native {
 
   public static native void setMode(int mode);
 
+  /** Starts or stops recording where each attach is made (process-wide). */
+  public static native void setAttachSites(boolean on);
+
+  public static native boolean attachSites();
+
+  /**
+   * Notes {@code site} (UTF-8) as where the frame on top of {@code scope}'s stack, the one just
+   * attached, was attached.
+   */
+  public static native void noteSite(long scope, byte[] site, int siteLength);
+
+  /**
+   * Applies a setting given as text ({@code which} 0: the mode, 1: the attach-site switch): {@code
+   * null} when applied, else the core's message naming the bad value.
+   */
+  public static native byte[] applySetting(int which, byte[] text, int length);
+
   /** Bytes the library holds on the native heap. */
   public static native long liveBytes();
 

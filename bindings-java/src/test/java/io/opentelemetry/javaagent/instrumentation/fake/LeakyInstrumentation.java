@@ -16,7 +16,12 @@ public final class LeakyInstrumentation {
   /** Opens a scope, leaks an inner one, and closes the outer one out of order. */
   public static void handle() {
     Scope outer = Context.root().with(KEY, "request").makeCurrent();
-    Context.current().with(KEY, "leaked").makeCurrent(); // never closed
+    Context.current().with(KEY, "leaked").makeCurrent(); // LEAKY-ATTACH-LINE: never closed
     outer.close();
+  }
+
+  /** A task's body that opens a scope and returns without closing it. */
+  public static void leakInTask() {
+    Context.current().with(KEY, "leaked-in-task").makeCurrent(); // LEAKY-TASK-ATTACH-LINE
   }
 }
