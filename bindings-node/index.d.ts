@@ -150,3 +150,10 @@ export declare function getMode(): 'off' | 'warn' | 'strict';
  */
 export declare function setAttachSites(on: boolean): void;
 export declare function getAttachSites(): boolean;
+/**
+ * How many received headers the propagator dropped, by the rule they broke
+ * (`{ 'tracestate.key': 2, 'baggage.value': 1, 'baggage.limits': 1 }`; only rules that
+ * counted any). The first drop of each rule is logged through `diag.warn`, naming the rule,
+ * never the value. `resetStats()` zeroes these too.
+ */
+export declare function droppedStats(): Record<string, number>;

@@ -9,6 +9,7 @@ const { ValidatedTraceState } = require('./lib/trace-state');
 const handoff = require('./lib/handoff');
 const args = require('./lib/args');
 const { registerMetrics } = require('./lib/metrics');
+const { droppedStats } = require('./lib/dropped');
 
 // The explicit codecs, with arguments checked here (napi's conversion errors never reach
 // the caller) and rules enforced in Rust.
@@ -47,4 +48,5 @@ module.exports = {
   resetStats: native.resetStats,
   getMode: native.getMode,
   getAttachSites: native.getAttachSites,
+  droppedStats,
 };

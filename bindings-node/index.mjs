@@ -30,5 +30,6 @@ export const {
   getMode,
   setAttachSites,
   getAttachSites,
+  droppedStats,
 } = ctxbridge;
 export default ctxbridge;

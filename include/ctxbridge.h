@@ -292,6 +292,13 @@ enum ctxbridge_status ctxbridge_run_in(const struct ctxbridge_snapshot *snapshot
 // Copies the diagnostics counters.
 enum ctxbridge_status ctxbridge_stats_get(struct ctxbridge_stats *out);
 
+// How many received headers were dropped for breaking the rule whose id is `rule`
+// (`"tracestate.key"`, `"baggage.value"`, ... as `ctxbridge_rule_id` gives them, or
+// `"baggage.limits"` for baggage cut at W3C's limits) into `*out`. The first drop of each
+// rule is logged through the log callback, naming the rule, never the value. An id that
+// names no such rule is CTXBRIDGE_STATUS_INVALID_ARGUMENT.
+enum ctxbridge_status ctxbridge_dropped_get(struct ctxbridge_str rule, uint64_t *out);
+
 // Sets every counter to zero.
 enum ctxbridge_status ctxbridge_stats_reset(void);
 

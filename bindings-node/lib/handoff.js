@@ -3,6 +3,7 @@
 // headers (a Context cannot be cloned into a worker), and run it there in the capture.
 const { ROOT_CONTEXT, context, propagation, trace } = require('./api');
 const native = require('./native');
+const { reportPendingDrops } = require('./dropped');
 const args = require('./args');
 const { CtxbridgePropagator, baggageEntry, headerValue: header, LIMITS } = require('./propagator');
 const { CtxbridgeContextManager } = require('./context-manager');
@@ -79,6 +80,7 @@ function resume(headers, options) {
   const maxAge = args.milliseconds('resume', 'options.maxAge', options.maxAge);
   const now = options.now === undefined ? undefined : args.instant('resume', 'options.now', options.now);
   const found = native.resume(header(headers.traceparent, LIMITS.traceparent), header(headers.tracestate, LIMITS.tracestate), header(headers.baggage, LIMITS.baggage), enqueuedAt, maxAge, now);
+  reportPendingDrops();
   const carried = found.baggage.length === 0
     ? ROOT_CONTEXT
     : propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(found.baggage.map((entry) => [entry.key, baggageEntry(entry)]))));

@@ -11,6 +11,7 @@ const {
   trace,
 } = require('./api');
 const native = require('./native');
+const { reportDrops } = require('./dropped');
 const { ValidatedTraceState, fromCanonical } = require('./trace-state');
 
 const TRACEPARENT = 'traceparent';
@@ -28,6 +29,8 @@ const RANDOM_TRACE = createContextKey('ctxbridge random trace-id');
 // `knownFlags` the flag bits a traceparent keeps, `randomFlag` the Level 2 random bit.
 const LIMITS = native.readLimits();
 const { knownFlags: KNOWN_FLAGS, randomFlag: RANDOM, traceIdAt: TRACE_ID_AT, spanIdAt: SPAN_ID_AT } = LIMITS;
+// In checkTrace's answer: a dropped header waits to be reported; the start's bits.
+const { dropPending: DROP_PENDING, startMask: START_MASK } = LIMITS;
 // The core's verdicts on a tracestate (bridge::trace::TracestateVerdict).
 const { CANONICAL, REWRITE } = native.tracestateVerdicts();
 // Outgoing tracestate header per TraceState object: they are immutable, and a service
@@ -86,7 +89,8 @@ class CtxbridgePropagator {
         // tracestate is one string, the core's verdict on it (bridge::trace::CheckedTrace).
         const checked = native.checkTrace(single, oneString ? tracestate : undefined);
         if (checked >= 0) {
-          const start = checked >>> 10;
+          if (checked & DROP_PENDING) reportDrops();
+          const start = (checked >>> 10) & START_MASK;
           const verdict = (checked >> 8) & 3;
           let traceState;
           if (!oneString) traceState = tracestateOf(tracestate);
@@ -103,7 +107,7 @@ class CtxbridgePropagator {
       }
       const baggage = headerValue(getter.get(carrier, BAGGAGE), LIMITS.baggage);
       if (baggage !== undefined) {
-        const entries = native.extractBaggageEntries(baggage);
+        const entries = native.extractBaggageEntries(baggage); // reports what it dropped
         if (entries.length > 0) {
           let current = propagation.getBaggage(context) || propagation.createBaggage();
           for (const entry of entries) current = current.setEntry(entry.key, baggageEntry(entry));
@@ -129,7 +133,9 @@ function baggageEntry({ value, metadata }) {
 /** The TraceState to keep for received tracestate values, or undefined. */
 function tracestateOf(values) {
   if (values === undefined || (Array.isArray(values) && values.length === 0)) return undefined;
-  const verdict = native.checkTracestate(values);
+  const answer = native.checkTracestate(values);
+  if (answer & DROP_PENDING) reportDrops();
+  const verdict = answer & 3;
   if (verdict === CANONICAL) return fromCanonical(typeof values === 'string' ? values : values[0]);
   if (verdict === REWRITE) return fromCanonical(native.canonicalTracestate(values));
   return undefined;

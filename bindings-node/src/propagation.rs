@@ -10,7 +10,8 @@ use ctxbridge_core::bridge::{
 };
 use ctxbridge_core::queue::{resume_at, Parent};
 use ctxbridge_core::{Baggage, TraceState};
-use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::{Either, FunctionRef};
+use napi::Env;
 use napi_derive::napi;
 
 type HeaderValue = Option<Either<String, Vec<String>>>;
@@ -32,16 +33,46 @@ fn strs(value: &Either<String, Vec<String>>) -> Vec<&str> {
 /// ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: `flags | tracestate << 8 |
 /// start << 10`, or -1 when the traceparent is invalid). JavaScript slices the ids out of
 /// its own string at `start` + `traceIdAt` and `start` + `spanIdAt`.
+/// `dropPending` is set in the answer when a dropped header waits to be reported
+/// ([`take_drop_reports`]).
 #[napi]
 pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
-    trace::check_packed(&traceparent, tracestate.as_deref())
+    trace::check_packed_reporting(&traceparent, tracestate.as_deref())
 }
 
 /// The core's verdict on tracestate values (combined in order): 0 drop, 1 keep the single
-/// value as it is, 2 keep `canonicalTracestate` of them.
+/// value as it is, 2 keep `canonicalTracestate` of them; with `dropPending` set when a
+/// dropped header waits to be reported.
 #[napi]
 pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
-    TracestateVerdict::of_headers(strs(&values)).code()
+    let verdict = TracestateVerdict::of_headers(strs(&values)).code();
+    if ctxbridge_core::dropped::pending() {
+        verdict | trace::DROP_PENDING as u32
+    } else {
+        verdict
+    }
+}
+
+/// Whether a dropped header waits to be reported (after a baggage extract, whose answer
+/// has no number to carry the bit).
+#[napi]
+pub fn drops_pending() -> bool {
+    ctxbridge_core::dropped::pending()
+}
+
+/// The reports of headers dropped for a rule not reported before (taken), for `diag.warn`.
+#[napi]
+pub fn take_drop_reports() -> Vec<String> {
+    ctxbridge_core::dropped::take_reports()
+}
+
+/// How many drops each rule counted (the rules that counted any).
+#[napi]
+pub fn dropped_counts() -> HashMap<String, i64> {
+    ctxbridge_core::dropped::counts()
+        .into_iter()
+        .map(|(id, count)| (id.to_owned(), i64::try_from(count).unwrap_or(i64::MAX)))
+        .collect()
 }
 
 /// The core's tracestate verdict codes by name (`CANONICAL: 1`, …), read once when the
@@ -76,10 +107,45 @@ pub struct BaggageEntry {
     pub metadata: String,
 }
 
-/// The entries of baggage header values (combined, malformed members dropped).
+thread_local! {
+    /// `lib/dropped.js`'s `reportDrops`, on this thread (the main thread or a worker): what
+    /// a baggage extract calls when a drop waits to be reported, so JavaScript needs no
+    /// check of its own. Never dropped: its reference lives as long as the thread's
+    /// JavaScript, and deleting it while the thread exits could outlive the environment.
+    static DROP_REPORTER: std::cell::OnceCell<std::mem::ManuallyDrop<FunctionRef<(), ()>>> =
+        const { std::cell::OnceCell::new() };
+}
+
+/// Sets the function a baggage extract calls when a dropped header waits to be reported
+/// (once per thread; later calls change nothing).
 #[napi]
-pub fn extract_baggage_entries(values: Either<String, Vec<String>>) -> Vec<BaggageEntry> {
+pub fn set_drop_reporter(reporter: FunctionRef<(), ()>) {
+    DROP_REPORTER.with(|slot| {
+        let _ = slot.set(std::mem::ManuallyDrop::new(reporter));
+    });
+}
+
+/// Calls this thread's drop reporter when a drop waits to be reported (one relaxed load
+/// otherwise).
+fn report_drops(env: &Env) {
+    if !ctxbridge_core::dropped::pending() {
+        return;
+    }
+    DROP_REPORTER.with(|slot| {
+        if let Some(reporter) = slot.get() {
+            if let Ok(reporter) = reporter.borrow_back(env) {
+                let _ = reporter.call(());
+            }
+        }
+    });
+}
+
+/// The entries of baggage header values (combined, malformed members dropped). A drop
+/// waiting to be reported is handed to the drop reporter first.
+#[napi]
+pub fn extract_baggage_entries(env: Env, values: Either<String, Vec<String>>) -> Vec<BaggageEntry> {
     let baggage = Baggage::from_headers(strs(&values));
+    report_drops(&env);
     bridge::baggage::entries(&baggage)
         .map(|(key, value, metadata)| BaggageEntry {
             key: key.to_owned(),
@@ -186,6 +252,8 @@ pub struct ReadLimits {
     pub random_flag: u32,
     pub trace_id_at: u32,
     pub span_id_at: u32,
+    pub drop_pending: u32,
+    pub start_mask: u32,
 }
 
 /// The core's limits ([`Limit`]), so that JavaScript hands over no more of a header than
@@ -193,6 +261,9 @@ pub struct ReadLimits {
 /// keeps no copy of them.
 #[napi]
 pub fn read_limits() -> ReadLimits {
+    // Read once when the module loads: from then on, JavaScript logs dropped headers
+    // through diag after each extract.
+    ctxbridge_core::dropped::set_host_reports();
     let value = |limit: Limit| u32::try_from(limit.value()).unwrap_or(u32::MAX);
     ReadLimits {
         traceparent: value(Limit::TraceparentRead),
@@ -203,5 +274,7 @@ pub fn read_limits() -> ReadLimits {
         random_flag: value(Limit::RandomFlag),
         trace_id_at: value(Limit::TraceIdAt),
         span_id_at: value(Limit::SpanIdAt),
+        drop_pending: value(Limit::DropPending),
+        start_mask: value(Limit::StartMask),
     }
 }

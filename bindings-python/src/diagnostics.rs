@@ -105,6 +105,34 @@ fn record(misuse: &str, count: u64) -> PyResult<()> {
     Ok(())
 }
 
+/// Logs through the `ctxbridge` logger, at warning level, each rule a received header was
+/// dropped for the first time (the core's words: the rule, never the value). Called after
+/// each extract; one relaxed load when nothing is pending.
+pub(crate) fn report_drops(py: Python<'_>) {
+    if !ctxbridge_core::dropped::pending() {
+        return;
+    }
+    let reports = ctxbridge_core::dropped::take_reports();
+    let logger = py
+        .import("logging")
+        .and_then(|logging| logging.call_method1("getLogger", ("ctxbridge",)));
+    if let Ok(logger) = logger {
+        for report in reports {
+            let _ = logger.call_method1("warning", (report,));
+        }
+    }
+}
+
+/// How many drops each rule counted (the rules that counted any).
+#[pyfunction]
+fn dropped_counts(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let dict = PyDict::new(py);
+    for (id, count) in ctxbridge_core::dropped::counts() {
+        dict.set_item(id, count)?;
+    }
+    Ok(dict)
+}
+
 /// The counters, as a dict of name to count.
 #[pyfunction]
 fn stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -157,6 +185,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(judge, m)?)?;
     m.add_function(wrap_pyfunction!(record, m)?)?;
     m.add_function(wrap_pyfunction!(stats, m)?)?;
+    m.add_function(wrap_pyfunction!(dropped_counts, m)?)?;
     m.add_function(wrap_pyfunction!(reset_stats, m)?)?;
     m.add_function(wrap_pyfunction!(set_mode, m)?)?;
     m.add_function(wrap_pyfunction!(get_mode, m)?)?;

@@ -11,6 +11,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
+use crate::diagnostics;
+
 /// A baggage entry for Python: (key, decoded value, properties as metadata `p1;p2=x`).
 type PyEntry = (String, String, String);
 
@@ -77,7 +79,9 @@ fn extract<'py>(
         None => Vec::new(),
         Some(_) => entries_of(&baggage_from(&header_values(baggage))),
     };
-    (checked_span(py, &traceparent, &tracestate), baggage)
+    let span = checked_span(py, &traceparent, &tracestate);
+    diagnostics::report_drops(py);
+    (span, baggage)
 }
 
 /// The remote span of header values: (trace_id, span_id, flags, canonical tracestate), by
@@ -168,6 +172,7 @@ fn inject_baggage(entries: &Bound<'_, PyAny>) -> String {
 #[pyfunction]
 #[pyo3(signature = (traceparent, tracestate, baggage, enqueued_at, max_age, now=None))]
 fn resume(
+    py: Python<'_>,
     traceparent: Option<&Bound<'_, PyAny>>,
     tracestate: Option<&Bound<'_, PyAny>>,
     baggage: Option<&Bound<'_, PyAny>>,
@@ -201,6 +206,7 @@ fn resume(
         Duration::from_secs_f64(max_age.max(0.0)),
         now.map(at).unwrap_or_else(SystemTime::now),
     );
+    diagnostics::report_drops(py);
     let span_context = match &decision.parent {
         Parent::ChildOf(sc) | Parent::RootWithLink(sc) => Some(to_py(sc)),
         Parent::Root => None,
@@ -227,6 +233,8 @@ fn outgoing_tracestate(members: Vec<(String, String)>) -> String {
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Dropped headers are logged here, through Python's logging, after each extract.
+    ctxbridge_core::dropped::set_host_reports();
     m.add("TRACESTATE_SENT", Limit::TracestateSent.value())?;
     m.add("KNOWN_FLAGS", Limit::KnownFlags.value())?;
     m.add_function(wrap_pyfunction!(tracestate_of_members, m)?)?;

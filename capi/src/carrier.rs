@@ -86,7 +86,9 @@ pub extern "C" fn ctxbridge_extract(
         if out.is_null() {
             return ctxbridge_status::InvalidArgument;
         }
+        crate::scope::configured();
         give_snapshot(out, carrier::extract(&CHeaders(list)));
+        crate::scope::report_drops();
         ctxbridge_status::Ok
     })
 }
@@ -144,12 +146,14 @@ pub extern "C" fn ctxbridge_resume_at(
             return ctxbridge_status::InvalidArgument;
         }
         let at = |ms: u64| UNIX_EPOCH + Duration::from_millis(ms);
+        crate::scope::configured();
         let decision = queue::resume_at(
             &CHeaders(list),
             at(enqueued_at_ms),
             Duration::from_millis(max_age_ms),
             at(now_ms),
         );
+        crate::scope::report_drops();
         let (kind, span_context) = match &decision.parent {
             Parent::ChildOf(sc) => (
                 ctxbridge_parent_kind::ChildOf,

@@ -99,13 +99,25 @@ fn misuse_status(misuse: Misuse) -> ctxbridge_status {
 /// Applies `CTXBRIDGE_MODE` and `CTXBRIDGE_ATTACH_SITES` once, before the first scope or
 /// diagnostics call acts (a C library has no load hook to do it in), so an explicit
 /// `ctxbridge_set_mode` always wins over the environment. A bad value is logged.
-fn configured() {
+pub(crate) fn configured() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        // Dropped headers are logged through the log callback after each extract here.
+        ctxbridge_core::dropped::set_host_reports();
         for problem in scope::configure_from_env() {
             log(format!("ctxbridge: {problem}"));
         }
     });
+}
+
+/// Logs, through the log callback, each rule a received header was dropped for the first
+/// time (the core's words: the rule, never the value). Called after each extract.
+pub(crate) fn report_drops() {
+    if ctxbridge_core::dropped::pending() {
+        for report in ctxbridge_core::dropped::take_reports() {
+            log(report);
+        }
+    }
 }
 
 /// The site a caller passed: `fallback` when it is empty or not UTF-8.
@@ -277,6 +289,30 @@ pub extern "C" fn ctxbridge_stats_get(out: *mut ctxbridge_stats) -> ctxbridge_st
                 leaked: s.leaked,
             }
         };
+        ctxbridge_status::Ok
+    })
+}
+
+/// How many received headers were dropped for breaking the rule whose id is `rule`
+/// (`"tracestate.key"`, `"baggage.value"`, ... as `ctxbridge_rule_id` gives them, or
+/// `"baggage.limits"` for baggage cut at W3C's limits) into `*out`. The first drop of each
+/// rule is logged through the log callback, naming the rule, never the value. An id that
+/// names no such rule is CTXBRIDGE_STATUS_INVALID_ARGUMENT.
+#[no_mangle]
+pub extern "C" fn ctxbridge_dropped_get(rule: ctxbridge_str, out: *mut u64) -> ctxbridge_status {
+    ffi_guard(|| {
+        let Some(rule) = rule.as_str() else {
+            return ctxbridge_status::InvalidArgument;
+        };
+        if out.is_null() || !ctxbridge_core::dropped::ids().any(|id| id == rule) {
+            return ctxbridge_status::InvalidArgument;
+        }
+        let count = ctxbridge_core::dropped::counts()
+            .into_iter()
+            .find_map(|(id, count)| (id == rule).then_some(count))
+            .unwrap_or(0);
+        // SAFETY: `out` is not NULL.
+        unsafe { *out = count };
         ctxbridge_status::Ok
     })
 }

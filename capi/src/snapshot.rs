@@ -69,10 +69,10 @@ pub extern "C" fn ctxbridge_snapshot_new(
             remote: sc.remote,
             trace_state: TraceState::from_headers([tracestate]),
         });
-        give_snapshot(
-            out,
-            Snapshot::new(span_context, Baggage::from_headers([baggage])),
-        );
+        crate::scope::configured();
+        let baggage = Baggage::from_headers([baggage]);
+        give_snapshot(out, Snapshot::new(span_context, baggage));
+        crate::scope::report_drops();
         ctxbridge_status::Ok
     })
 }

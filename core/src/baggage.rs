@@ -6,6 +6,7 @@
 //! of them in at most 8192 bytes; past that whole members are dropped from the right.
 
 use crate::bounded::{BoundedList, Piece};
+use crate::dropped;
 use crate::error::{excerpt, ParseError, Rule};
 use crate::traceparent::trim_ows;
 
@@ -102,22 +103,37 @@ impl Baggage {
     {
         let mut baggage = Baggage::default();
         // Members past the limits would be dropped anyway; reading stops early so that a
-        // huge header costs no more than a large one.
+        // huge header costs no more than a large one. Each drop is counted (`dropped`).
+        let mut past_limits = false;
         for piece in BoundedList::new(values.into_iter(), MAX_BYTES, MAX_BYTES) {
-            let Piece::Member(member) = piece else {
-                break;
+            let member = match piece {
+                Piece::Member(member) => member,
+                Piece::MemberTooLarge => {
+                    dropped::record_rule(Rule::BaggageMemberTooLarge);
+                    break;
+                }
+                Piece::PastLimit => {
+                    past_limits = true;
+                    break;
+                }
             };
             if trim_ows(member).is_empty() {
                 continue;
             }
-            if let Ok(member) = parse_member(member) {
-                baggage.put(member);
+            match parse_member(member) {
+                Ok(member) => baggage.put(member),
+                Err(error) => dropped::record_rule(error.rule()),
             }
             if baggage.members.len() > MAX_MEMBERS {
+                past_limits = true;
                 break;
             }
         }
+        let read = baggage.members.len();
         baggage.apply_limits();
+        if past_limits || baggage.members.len() < read {
+            dropped::record_baggage_limits();
+        }
         baggage
     }
 

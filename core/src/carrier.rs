@@ -79,18 +79,22 @@ pub fn extract_span_context<E: Extractor + ?Sized>(carrier: &E) -> Option<SpanCo
         return None;
     }
     let parent = parse_traceparent(first).ok()?;
+    let trace_state = TraceState::from_headers(carrier.get_all(TRACESTATE));
+    crate::dropped::log_pending();
     Some(SpanContext {
         trace_id: parent.trace_id,
         span_id: parent.parent_id,
         flags: parent.flags,
         remote: true,
-        trace_state: TraceState::from_headers(carrier.get_all(TRACESTATE)),
+        trace_state,
     })
 }
 
 /// The baggage a carrier holds; malformed members are dropped alone.
 pub fn extract_baggage<E: Extractor + ?Sized>(carrier: &E) -> Baggage {
-    Baggage::from_headers(carrier.get_all(BAGGAGE))
+    let baggage = Baggage::from_headers(carrier.get_all(BAGGAGE));
+    crate::dropped::log_pending();
+    baggage
 }
 
 /// Everything a carrier holds, as a snapshot captured now. Never fails.

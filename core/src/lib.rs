@@ -12,6 +12,7 @@ pub mod baggage;
 mod bounded;
 pub mod bridge;
 pub mod carrier;
+pub mod dropped;
 mod error;
 pub mod handoff;
 mod hex;

@@ -5,6 +5,7 @@
 //! occurrence. Encoding keeps at most 512 characters by dropping whole members.
 
 use crate::bounded::{BoundedList, Piece};
+use crate::dropped;
 use crate::error::{excerpt, ParseError, Rule};
 use crate::traceparent::trim_ows;
 
@@ -85,7 +86,10 @@ impl TraceState {
     where
         I: IntoIterator<Item = &'a str>,
     {
-        Self::parse_headers(values).unwrap_or_default()
+        Self::parse_headers(values).unwrap_or_else(|error| {
+            dropped::record_rule(error.rule());
+            TraceState::default()
+        })
     }
 
     /// Builds a tracestate from members in order, validating each one.

@@ -597,6 +597,60 @@ static void test_attach_sites(void) {
     ctxbridge_snapshot_free(snap);
 }
 
+/* ---- dropped headers (issue 19) --------------------------------------------- */
+
+static int drop_warnings;
+static char drop_warning[1024];
+static void keep_drop_warning(void *user, ctxbridge_str message) {
+    (void)user;
+    if (message.len >= 17 && memcmp(message.ptr, "ctxbridge dropped", 17) == 0) {
+        drop_warnings++;
+        size_t n = message.len < sizeof drop_warning - 1 ? message.len : sizeof drop_warning - 1;
+        memcpy(drop_warning, message.ptr, n);
+        drop_warning[n] = '\0';
+    }
+}
+
+static void test_dropped_headers(void) {
+    ctxbridge_stats_reset();
+    drop_warnings = 0;
+    ctxbridge_set_log_callback(keep_drop_warning, NULL);
+    const char *secrets[] = {"Upper=secret-one", "Upper=secret-two"};
+    for (int i = 0; i < 2; i++) {
+        ctxbridge_header headers[] = {H("traceparent", TP), H("tracestate", secrets[i])};
+        ctxbridge_snapshot *snap = NULL;
+        CHECK(ctxbridge_extract(headers, 2, &snap) == CTXBRIDGE_STATUS_OK);
+        ctxbridge_span_context sc;
+        CHECK(ctxbridge_snapshot_span_context(snap, &sc) == CTXBRIDGE_STATUS_OK && sc.remote);
+        ctxbridge_string value = {0};
+        CHECK(ctxbridge_snapshot_tracestate_get(snap, S("upper"), &value) == CTXBRIDGE_STATUS_NOT_FOUND);
+        ctxbridge_snapshot_free(snap);
+    }
+    CHECK(drop_warnings == 1); /* once per rule */
+    CHECK(strstr(drop_warning, "tracestate.key") != NULL);
+    CHECK(strstr(drop_warning, "secret") == NULL); /* never the value */
+    uint64_t count = 99;
+    CHECK(ctxbridge_dropped_get(S("tracestate.key"), &count) == CTXBRIDGE_STATUS_OK && count == 2);
+    CHECK(ctxbridge_dropped_get(S("baggage.limits"), &count) == CTXBRIDGE_STATUS_OK && count == 0);
+
+    /* A bad baggage member through ctxbridge_snapshot_new, dropped alone. */
+    ctxbridge_snapshot *snap = NULL;
+    CHECK(ctxbridge_snapshot_new(NULL, S(""), S("ok=1,bad key=private"), &snap) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_string value = {0};
+    CHECK(ctxbridge_snapshot_baggage_get(snap, S("ok"), &value) == CTXBRIDGE_STATUS_OK);
+    ctxbridge_string_free(&value);
+    ctxbridge_snapshot_free(snap);
+    CHECK(drop_warnings == 2);
+    CHECK(strstr(drop_warning, "baggage.key") != NULL && strstr(drop_warning, "private") == NULL);
+    CHECK(ctxbridge_dropped_get(S("baggage.key"), &count) == CTXBRIDGE_STATUS_OK && count == 1);
+
+    CHECK(ctxbridge_dropped_get(S("no.such_rule"), &count) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    CHECK(ctxbridge_dropped_get(S("baggage.key"), NULL) == CTXBRIDGE_STATUS_INVALID_ARGUMENT);
+    ctxbridge_stats_reset();
+    CHECK(ctxbridge_dropped_get(S("tracestate.key"), &count) == CTXBRIDGE_STATUS_OK && count == 0);
+    ctxbridge_set_log_callback(NULL, NULL);
+}
+
 int main(void) {
     test_log_callback_may_set_the_callback();
     test_traceparent_parse_and_format();
@@ -620,5 +674,6 @@ int main(void) {
     test_oversized_baggage_member();
     test_freed_handles_are_refused();
     test_attach_sites();
+    test_dropped_headers();
     return check_summary();
 }

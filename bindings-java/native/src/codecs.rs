@@ -74,6 +74,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_readLimit(
     code: jint,
 ) -> jint {
     catch(0, || {
+        // Asked when the propagator loads: from then on, Java logs dropped headers itself.
+        ctxbridge_core::dropped::set_host_reports();
         Limit::from_code(code).map_or(0, |limit| {
             jint::try_from(limit.value()).unwrap_or(jint::MAX)
         })
@@ -106,7 +108,8 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_parseTraceparent<'local
 /// A traceparent and the tracestate that came with it, in one call and no strings: the
 /// core's packed verdict ([`ctxbridge_core::bridge::trace::CheckedTrace::packed`]: -1 when
 /// the traceparent is invalid, else `flags | verdict << 8 | start << 10`; verdict 0 when
-/// `tracestate` is null).
+/// `tracestate` is null), with the core's `DROP_PENDING` bit set when a dropped header
+/// waits to be reported.
 ///
 /// The propagator calls this on every extract without a tracestate, so it skips
 /// `with_env` (whose attach bookkeeping costs more than the parse) and copies the bytes
@@ -123,10 +126,10 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_checkTrace(
     catch(CheckedTrace::INVALID, || {
         let checked = bytes::with_raw_text(env, traceparent, traceparent_len, |parent| {
             if tracestate.is_null() {
-                return Some(trace::check_packed(parent, None));
+                return Some(trace::check_packed_reporting(parent, None));
             }
             bytes::with_raw_text(env, tracestate, tracestate_len, |state| {
-                trace::check_packed(parent, Some(state))
+                trace::check_packed_reporting(parent, Some(state))
             })
         });
         checked.flatten().unwrap_or(CheckedTrace::INVALID)

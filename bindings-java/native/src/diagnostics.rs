@@ -161,3 +161,48 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_applySetting<'local>(
     })
     .resolve::<ThrowRuntimeExAndDefault>()
 }
+
+/// Whether a dropped header waits to be reported (after a baggage extract, whose answer has
+/// no packed number to carry the bit `checkTrace` sets).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_dropsPending(
+    _env: EnvUnowned<'_>,
+    _class: JClass<'_>,
+) -> jni::sys::jboolean {
+    catch(false, ctxbridge_core::dropped::pending)
+}
+
+/// The reports of headers dropped for a rule not reported before (taken), packed as
+/// fields, for Java to log.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_takeDropReports<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let mut out = crate::fields::FieldWriter::default();
+        for report in ctxbridge_core::dropped::take_reports() {
+            out.push(&report);
+        }
+        bytes::to_java(env, &out.into_bytes())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}
+
+/// How many drops each rule counted (the rules that counted any), packed as fields: the
+/// rule's id, then the count in decimal.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_ctxbridge_internal_Native_droppedCounts<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JByteArray<'local> {
+    env.with_env(|env| -> jni::errors::Result<JByteArray<'local>> {
+        let mut out = crate::fields::FieldWriter::default();
+        for (id, count) in ctxbridge_core::dropped::counts() {
+            out.push(id);
+            out.push(&count.to_string());
+        }
+        bytes::to_java(env, &out.into_bytes())
+    })
+    .resolve::<ThrowRuntimeExAndDefault>()
+}

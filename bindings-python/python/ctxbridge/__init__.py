@@ -33,6 +33,7 @@ _EXPORTS = {
     "run_in_executor": ".aio",
     "BaggageValue": ".baggage",
     "MisuseError": ".diagnostics",
+    "dropped_stats": ".diagnostics",
     "get_attach_sites": ".diagnostics",
     "get_mode": ".diagnostics",
     "reset_stats": ".diagnostics",
@@ -93,6 +94,7 @@ if _typing.TYPE_CHECKING:
     from .aio import run_in_executor as run_in_executor
     from .baggage import BaggageValue as BaggageValue
     from .diagnostics import MisuseError as MisuseError
+    from .diagnostics import dropped_stats as dropped_stats
     from .diagnostics import get_attach_sites as get_attach_sites
     from .diagnostics import get_mode as get_mode
     from .diagnostics import reset_stats as reset_stats

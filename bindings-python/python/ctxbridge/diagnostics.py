@@ -23,7 +23,16 @@ from typing import Dict
 
 from . import _args, _native
 
-__all__ = ["MisuseError", "stats", "reset_stats", "set_mode", "get_mode", "set_attach_sites", "get_attach_sites"]
+__all__ = [
+    "MisuseError",
+    "stats",
+    "dropped_stats",
+    "reset_stats",
+    "set_mode",
+    "get_mode",
+    "set_attach_sites",
+    "get_attach_sites",
+]
 
 logger = logging.getLogger("ctxbridge")
 
@@ -53,8 +62,17 @@ def stats() -> Dict[str, int]:
     return _native.stats()
 
 
+def dropped_stats() -> Dict[str, int]:
+    """How many received headers the propagator dropped, by the rule they broke
+    (``{"tracestate.key": 2, "baggage.value": 1, "baggage.limits": 1}``; only rules that
+    counted any). The first drop of each rule is logged as a warning through the
+    ``ctxbridge`` logger, naming the rule, never the value."""
+    return _native.dropped_counts()
+
+
 def reset_stats() -> None:
-    """Sets every counter to zero (and forgets which call sites were warned about)."""
+    """Sets every counter to zero, the dropped headers' too (and forgets which call sites
+    and rules were warned about)."""
     _native.reset_stats()
 
 

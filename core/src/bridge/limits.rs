@@ -26,10 +26,15 @@ pub enum Limit {
     TraceIdAt = 6,
     /// Where the parent-id starts in a trimmed traceparent ([`trace::SPAN_ID_AT`]).
     SpanIdAt = 7,
+    /// The bit of a packed trace check that says a dropped header waits to be reported
+    /// ([`trace::DROP_PENDING`]).
+    DropPending = 8,
+    /// The mask of a packed trace check's start, shifted right by 10 ([`trace::START_MASK`]).
+    StartMask = 9,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 10] = [
         Limit::TraceparentRead,
         Limit::TracestateRead,
         Limit::BaggageRead,
@@ -38,6 +43,8 @@ impl Limit {
         Limit::RandomFlag,
         Limit::TraceIdAt,
         Limit::SpanIdAt,
+        Limit::DropPending,
+        Limit::StartMask,
     ];
 
     pub fn value(self) -> usize {
@@ -50,6 +57,8 @@ impl Limit {
             Limit::RandomFlag => usize::from(TraceFlags::RANDOM.0),
             Limit::TraceIdAt => trace::TRACE_ID_AT,
             Limit::SpanIdAt => trace::SPAN_ID_AT,
+            Limit::DropPending => trace::DROP_PENDING as usize,
+            Limit::StartMask => trace::START_MASK as usize,
         }
     }
 

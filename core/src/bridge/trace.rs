@@ -47,10 +47,7 @@ impl TracestateVerdict {
         match (probe.next(), probe.next()) {
             (None, _) => TracestateVerdict::Absent,
             (Some(single), None) => Self::of(single),
-            _ => match TraceState::parse_headers(values) {
-                Ok(state) if !state.is_empty() => TracestateVerdict::Rewrite,
-                _ => TracestateVerdict::Absent,
-            },
+            _ => Self::of_parsed(TraceState::parse_headers(values)),
         }
     }
 
@@ -61,9 +58,19 @@ impl TracestateVerdict {
         } else if tracestate::is_canonical(value) {
             TracestateVerdict::Canonical
         } else {
-            match TraceState::parse(value) {
-                Ok(state) if !state.is_empty() => TracestateVerdict::Rewrite,
-                _ => TracestateVerdict::Absent,
+            Self::of_parsed(TraceState::parse(value))
+        }
+    }
+
+    /// The verdict on a tracestate that was not canonical; an invalid one is dropped, and
+    /// the drop counted.
+    fn of_parsed(parsed: Result<TraceState, crate::ParseError>) -> Self {
+        match parsed {
+            Ok(state) if !state.is_empty() => TracestateVerdict::Rewrite,
+            Ok(_) => TracestateVerdict::Absent,
+            Err(error) => {
+                crate::dropped::record_rule(error.rule());
+                TracestateVerdict::Absent
             }
         }
     }
@@ -140,6 +147,30 @@ where
     I::IntoIter: Clone,
 {
     check(traceparent, tracestate).map_or(CheckedTrace::INVALID, CheckedTrace::packed)
+}
+
+/// Set in a packed answer (never in [`CheckedTrace::INVALID`]) when a header dropped by an
+/// extract, this one or another, waits to be reported: the host then logs
+/// [`crate::dropped::take_reports`]. Mask it off before reading the start (`start` is
+/// at most 512: bits 10–19).
+pub const DROP_PENDING: i32 = 1 << 30;
+
+/// The mask of a packed answer's start, once shifted right by 10.
+pub const START_MASK: i32 = 0x3ff;
+
+/// [`check_packed`], with [`DROP_PENDING`] set when a drop waits to be reported (one
+/// relaxed load), so a host learns it from the answer it already gets.
+pub fn check_packed_reporting<'a, I>(traceparent: &str, tracestate: I) -> i32
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let packed = check_packed(traceparent, tracestate);
+    if packed >= 0 && crate::dropped::pending() {
+        packed | DROP_PENDING
+    } else {
+        packed
+    }
 }
 
 /// The `tracestate` header to send for a host's serialized tracestate: itself when it is

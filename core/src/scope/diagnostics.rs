@@ -335,7 +335,8 @@ pub fn stats() -> Stats {
     }
 }
 
-/// Sets every counter to zero and forgets which sites were warned about.
+/// Sets every counter to zero and forgets which sites were warned about (the counts of
+/// dropped headers too, each rule reported again at its next drop).
 pub fn reset_stats() {
     let (attached, detached) = thread_totals();
     BASE_ATTACHED.store(attached, Ordering::Relaxed);
@@ -351,6 +352,7 @@ pub fn reset_stats() {
     if let Ok(mut warned) = WARNED.lock() {
         warned.clear();
     }
+    crate::dropped::reset();
 }
 
 pub fn mode() -> Mode {

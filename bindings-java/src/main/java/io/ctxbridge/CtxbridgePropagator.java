@@ -96,6 +96,7 @@ public final class CtxbridgePropagator implements TextMapPropagator {
       String baggageHeader = combined(getter.getAll(carrier, BAGGAGE), BAGGAGE_LIMIT);
       if (baggageHeader != null) {
         Baggage baggage = BaggageCodec.decode(baggageHeader, false);
+        Diagnostics.reportPendingDrops();
         if (!baggage.isEmpty()) {
           context = context.with(baggage);
         }
@@ -140,6 +141,9 @@ public final class CtxbridgePropagator implements TextMapPropagator {
   // Where a traceparent's ids start once it is trimmed, from the core.
   private static final int TRACE_ID_AT = Native.readLimit(Native.TRACE_ID_AT);
   private static final int SPAN_ID_AT = Native.readLimit(Native.SPAN_ID_AT);
+  // In checkTrace's answer: a dropped header waits to be reported; the start's bits.
+  private static final int DROP_PENDING = Native.readLimit(Native.DROP_PENDING);
+  private static final int START_MASK = Native.readLimit(Native.START_MASK);
 
   /** A remote span context from a traceparent and its tracestate, or null if invalid. */
   static SpanContext spanContext(String traceparent, String tracestate) {
@@ -148,6 +152,9 @@ public final class CtxbridgePropagator implements TextMapPropagator {
     int checked = Native.checkTrace(parent, parent.length, state, state == null ? 0 : state.length);
     if (checked < 0) {
       return null;
+    }
+    if ((checked & DROP_PENDING) != 0) {
+      Diagnostics.reportDrops();
     }
     // The core's verdict on the tracestate (bits 8-9): keep the string as it came (it is
     // canonical), keep the canonical form the core gives, or none.
@@ -170,7 +177,7 @@ public final class CtxbridgePropagator implements TextMapPropagator {
    * own string, so only a number crossed back.
    */
   static SpanContext remote(String traceparent, int checked, TraceState traceState) {
-    int start = checked >>> 10;
+    int start = (checked >>> 10) & START_MASK;
     return SpanContext.createFromRemoteParent(
         traceparent.substring(start + TRACE_ID_AT, start + TRACE_ID_AT + 32),
         traceparent.substring(start + SPAN_ID_AT, start + SPAN_ID_AT + 16),

@@ -6,6 +6,8 @@ import io.ctxbridge.internal.NativeLibrary;
 import io.opentelemetry.context.ContextStorage;
 import java.net.URL;
 import java.security.CodeSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -118,6 +120,35 @@ public final class Diagnostics {
   static void setLocalAttachSites(boolean on) {
     Native.setAttachSites(on);
     recordSites = on;
+  }
+
+  /**
+   * How many received headers the propagator dropped, by the rule they broke ({@code
+   * tracestate.key}, {@code baggage.value}, {@code baggage.limits}, ...; only rules that counted
+   * any). The first drop of each rule is logged as a warning naming the rule, never the value.
+   * {@link #resetStats()} zeroes these too.
+   */
+  public static Map<String, Long> droppedStats() {
+    String[] fields = Fields.unpack(Native.droppedCounts());
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      counts.put(fields[i], Long.parseLong(fields[i + 1]));
+    }
+    return counts;
+  }
+
+  /** Logs each rule a received header was dropped for the first time (the core's words). */
+  static void reportDrops() {
+    for (String report : Fields.unpack(Native.takeDropReports())) {
+      LOGGER.log(Level.WARNING, report);
+    }
+  }
+
+  /** {@link #reportDrops} after an extract whose answer carries no pending bit. */
+  static void reportPendingDrops() {
+    if (Native.dropsPending()) {
+      reportDrops();
+    }
   }
 
   static Stats localStats() {

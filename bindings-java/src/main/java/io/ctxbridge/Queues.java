@@ -93,6 +93,7 @@ public final class Queues {
                 enqueuedAt.toEpochMilli(),
                 maxAge.toMillis(),
                 now.toEpochMilli()));
+    Diagnostics.reportPendingDrops();
     Resumed.Kind kind =
         switch (fields[0]) {
           case "child" -> Resumed.Kind.CHILD;

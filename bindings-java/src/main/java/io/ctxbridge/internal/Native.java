@@ -140,6 +140,15 @@ public final class Native {
    */
   public static native byte[] applySetting(int which, byte[] text, int length);
 
+  /** Whether a dropped header waits to be reported. */
+  public static native boolean dropsPending();
+
+  /** The reports of headers dropped for a rule not reported before (taken), as fields. */
+  public static native byte[] takeDropReports();
+
+  /** Each rule that counted drops and its count (decimal), as fields. */
+  public static native byte[] droppedCounts();
+
   /** Bytes the library holds on the native heap. */
   public static native long liveBytes();
 
@@ -171,6 +180,12 @@ public final class Native {
 
   /** {@link #readLimit}: where the parent-id starts in a trimmed traceparent. */
   public static final int SPAN_ID_AT = 7;
+
+  /** {@link #readLimit}: the bit of {@link #checkTrace}'s answer set while a drop waits. */
+  public static final int DROP_PENDING = 8;
+
+  /** {@link #readLimit}: the mask of {@link #checkTrace}'s start, once shifted right by 10. */
+  public static final int START_MASK = 9;
 
   /**
    * One of the core's numbers by its code (the constants above, the core's {@code
