@@ -8,6 +8,7 @@
 #   make test-install  installs each artifact from dist/ outside the repository, without
 #                      a Rust toolchain on PATH, and runs a smoke program with it
 #   make install PREFIX=/usr/local   the C library, header and pkg-config file
+#   make mutants       one-line breaks of core rules against every binding's suite (slow)
 # One Cargo workspace and one target dir (CARGO_TARGET_DIR, or target/) serve every part.
 
 CARGO      ?= cargo
@@ -42,7 +43,7 @@ C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
 .PHONY: all test test-rust test-c test-python test-node test-java test-conformance test-e2e e2e-setup demo-e2e node python python-release java venv lint demo demo-rust \
 	dist dist-python dist-node dist-java dist-c install test-install conformance-c \
-	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean
+	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean mutants
 
 all: test
 
@@ -212,6 +213,12 @@ JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 bench-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp $(JMH_CP) org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark'
+
+## One-line mutations of core rules (tracestate set, baggage encoding, rule 3's leak count,
+## the max_age comparison), each run against every binding's suite in a worktree: the
+## report names any suite that lets a mutant survive (scripts/mutants.py).
+mutants:
+	python3 scripts/mutants.py
 
 ## Miri over the core's tests (nightly with the miri and rust-src components): no undefined
 ## behaviour. tests/memory.rs (a million cycles) is left out; leaks are the counting
