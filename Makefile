@@ -56,8 +56,9 @@ test-rust:
 ## C: the whole header from C, under valgrind with zero leaks, then again built with
 ## AddressSanitizer and UndefinedBehaviorSanitizer.
 ## Each program in C_TESTS runs twice; the shared vectors reach C as generated tables
-## (tests/c/gen_vectors.py writes them into the build directory).
-C_TESTS    := test_ctxbridge test_interop test_vectors
+## (tests/c/gen_vectors.py and, for the scope scripts, tests/c/gen_scope_scripts.py write
+## them into the build directory).
+C_TESTS    := test_ctxbridge test_interop test_vectors test_scope_scripts
 test-c:
 	$(CARGO) build -p ctxbridge-capi
 	mkdir -p $(C_BUILD)
@@ -67,6 +68,7 @@ test-c:
 		--sections cases ignored_without_traceparent encode > $(C_BUILD)/tracestate_vectors.h
 	python3 tests/c/gen_vectors.py tests/vectors/baggage.json baggage > $(C_BUILD)/baggage_vectors.h
 	python3 tests/c/gen_vectors.py tests/vectors/queue.json queue > $(C_BUILD)/queue_vectors.h
+	python3 tests/c/gen_scope_scripts.py tests/vectors/scopes.json > $(C_BUILD)/scope_scripts.h
 	for test in $(C_TESTS); do \
 		$(CC) $(C_FLAGS) -I$(C_BUILD) tests/c/$$test.c $(C_LIBS) -o $(C_BUILD)/$$test || exit 1; \
 		$(VALGRIND) -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
