@@ -46,7 +46,10 @@ MUTATIONS = [
         "        self.members.retain(|(k, _)| k != key);\n",
         "",
         "a tracestate set keeps the key's old occurrence",
-        {"c": "the C ABI has no tracestate edit"},
+        {
+            "c": "the C ABI has no tracestate edit",
+            "python": "OpenTelemetry Python's own TraceState does the edit; ctxbridge only sends it",
+        },
     ),
     Mutation(
         "baggage-percent-unencoded",

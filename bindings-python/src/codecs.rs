@@ -80,33 +80,6 @@ fn encode_tracestate(members: &Bound<'_, PyAny>) -> PyResult<String> {
         .header())
 }
 
-/// Sets `key` in a tracestate (it moves to the front; past 32 members the right-most
-/// is dropped) and returns the members. Raises ValueError for an invalid key or value.
-#[pyfunction]
-fn tracestate_set(
-    members: Vec<(String, String)>,
-    key: &str,
-    value: &str,
-) -> PyResult<Vec<(String, String)>> {
-    let mut state = TraceState::from_members(members).map_err(value_error)?;
-    state.insert(key, value).map_err(value_error)?;
-    Ok(state
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect())
-}
-
-/// Removes `key` from a tracestate and returns the members.
-#[pyfunction]
-fn tracestate_delete(members: Vec<(String, String)>, key: &str) -> PyResult<Vec<(String, String)>> {
-    let mut state = TraceState::from_members(members).map_err(value_error)?;
-    state.remove(key);
-    Ok(state
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect())
-}
-
 /// Parses one baggage header strictly: the first malformed member raises ValueError.
 #[pyfunction]
 fn parse_baggage(value: &Bound<'_, PyAny>) -> PyResult<Vec<PyMember>> {
@@ -155,8 +128,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(format, m)?)?;
     m.add_function(wrap_pyfunction!(parse_tracestate, m)?)?;
     m.add_function(wrap_pyfunction!(encode_tracestate, m)?)?;
-    m.add_function(wrap_pyfunction!(tracestate_set, m)?)?;
-    m.add_function(wrap_pyfunction!(tracestate_delete, m)?)?;
     m.add_function(wrap_pyfunction!(parse_baggage, m)?)?;
     m.add_function(wrap_pyfunction!(extract_baggage, m)?)?;
     m.add_function(wrap_pyfunction!(encode_baggage, m)?)?;
