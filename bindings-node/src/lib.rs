@@ -11,3 +11,16 @@ mod codecs;
 mod diagnostics;
 mod propagation;
 mod scope;
+
+// Debug builds (what the test suite runs) count the bytes the addon holds, for the memory
+// tests; release builds use the system allocator as it is.
+#[cfg(debug_assertions)]
+#[global_allocator]
+static ALLOCATOR: ctxbridge_core::live_bytes::CountingAllocator =
+    ctxbridge_core::live_bytes::CountingAllocator;
+
+/// Bytes the addon holds on the native heap (counted in debug builds; `null` in release).
+#[napi_derive::napi]
+pub fn live_bytes() -> Option<i64> {
+    cfg!(debug_assertions).then(ctxbridge_core::live_bytes::live_bytes)
+}

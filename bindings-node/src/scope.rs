@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 use ctxbridge_core::bridge::codes::DetachCode;
 use ctxbridge_core::scope::{self, Frame, FrameState, Misuse, Slot};
-use napi::bindgen_prelude::{Either, External, Unknown};
+use napi::bindgen_prelude::{
+    Either, FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue,
+};
 use napi::{sys, Env, JsValue, ValueType};
 use napi_derive::napi;
 
@@ -82,8 +84,131 @@ impl Drop for Below {
 
 type NodeFrame = Frame<Option<Below>>;
 
-/// A frame of the stack as JavaScript holds it. Dropped when the JS object is collected.
-pub type FrameHandle = External<Arc<NodeFrame>>;
+/// The type tag on every frame handle this addon makes, so that no other external (another
+/// addon's, or one made up) is ever read as a frame.
+const FRAME_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6374_7862_7269_6467, // "ctxbridg"
+    upper: 0x6672_616d_6500_0001, // "frame", version 1
+};
+
+/// A frame of the stack as JavaScript holds it: an N-API external owning one reference to
+/// the core's frame, released by the external's finalizer when the JS object is collected.
+///
+/// Made by hand rather than with napi-rs's `External`, which records every live payload in a
+/// process-wide map behind a mutex (locked at each creation, each use as an argument and
+/// each finalization, and whose capacity never shrinks after a burst of attaches). A type
+/// tag does that check in V8 instead, per handle.
+pub struct FrameHandle(Arc<NodeFrame>);
+
+impl std::ops::Deref for FrameHandle {
+    type Target = Arc<NodeFrame>;
+
+    fn deref(&self) -> &Arc<NodeFrame> {
+        &self.0
+    }
+}
+
+unsafe extern "C" fn finalize_frame(
+    _env: sys::napi_env,
+    data: *mut std::ffi::c_void,
+    _hint: *mut std::ffi::c_void,
+) {
+    // SAFETY: `data` is the box `to_napi_value` leaked for this external, finalized once.
+    drop(unsafe { Box::from_raw(data.cast::<Arc<NodeFrame>>()) });
+}
+
+impl TypeName for FrameHandle {
+    fn type_name() -> &'static str {
+        "External"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::External
+    }
+}
+
+impl ValidateNapiValue for FrameHandle {}
+
+impl ToNapiValue for FrameHandle {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let data = Box::into_raw(Box::new(val.0));
+        let mut value = ptr::null_mut();
+        // SAFETY: `env` is this call's environment; the finalizer frees `data` once.
+        let created = unsafe {
+            sys::napi_create_external(
+                env,
+                data.cast(),
+                Some(finalize_frame),
+                ptr::null_mut(),
+                &mut value,
+            )
+        };
+        if created != sys::Status::napi_ok {
+            // SAFETY: the external was not made, so `data` is still ours alone.
+            drop(unsafe { Box::from_raw(data) });
+            return Err(napi::Error::from_reason(
+                "ctxbridge: cannot make a frame handle",
+            ));
+        }
+        // SAFETY: `value` is the external just made in `env`.
+        let tagged = unsafe { sys::napi_type_tag_object(env, value, &FRAME_TAG) };
+        if tagged != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason(
+                "ctxbridge: cannot tag a frame handle",
+            ));
+        }
+        Ok(value)
+    }
+}
+
+/// A frame handle JavaScript passed in, borrowed for the call (its external keeps the frame
+/// alive until the call returns).
+pub struct FrameArg(*const Arc<NodeFrame>);
+
+impl std::ops::Deref for FrameArg {
+    type Target = Arc<NodeFrame>;
+
+    fn deref(&self) -> &Arc<NodeFrame> {
+        // SAFETY: the pointer came from a live, tagged frame external of this call.
+        unsafe { &*self.0 }
+    }
+}
+
+impl TypeName for FrameArg {
+    fn type_name() -> &'static str {
+        "External"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::External
+    }
+}
+
+impl ValidateNapiValue for FrameArg {}
+
+impl FromNapiValue for FrameArg {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        let mut ours = false;
+        // SAFETY: `env` and `value` are this call's; a value that is no object answers false.
+        let checked = unsafe { sys::napi_check_object_type_tag(env, value, &FRAME_TAG, &mut ours) };
+        if checked != sys::Status::napi_ok || !ours {
+            return Err(napi::Error::new(
+                napi::Status::InvalidArg,
+                "ctxbridge: not a frame handle",
+            ));
+        }
+        let mut data = ptr::null_mut();
+        // SAFETY: a tagged value is one of this addon's frame externals.
+        let read = unsafe { sys::napi_get_value_external(env, value, &mut data) };
+        if read != sys::Status::napi_ok || data.is_null() {
+            return Err(napi::Error::new(
+                napi::Status::InvalidArg,
+                "ctxbridge: not a frame handle",
+            ));
+        }
+        Ok(FrameArg(data.cast::<Arc<NodeFrame>>()))
+    }
+}
 
 /// The core's detach codes by name (`IN_ORDER: 0`, …), read once when the module loads so
 /// JavaScript mirrors what the rules decided without a table of its own.
@@ -135,7 +260,7 @@ fn live_top(frame: Option<&Arc<NodeFrame>>) -> Option<Arc<NodeFrame>> {
     None
 }
 
-fn slot(head: Option<&FrameHandle>, next_id: u64) -> StoreSlot {
+fn slot(head: Option<&FrameArg>, next_id: u64) -> StoreSlot {
     StoreSlot {
         head: live_top(head.map(|h| &**h)),
         next_id,
@@ -146,22 +271,22 @@ fn slot(head: Option<&FrameHandle>, next_id: u64) -> StoreSlot {
 /// Attaches a new frame (with the id JavaScript chose) over `store`, the caller's store,
 /// whose top frame is `head`.
 #[napi]
-pub fn attach(env: Env, head: Option<&FrameHandle>, store: Unknown<'_>, id: u32) -> FrameHandle {
-    let slot = slot(head, u64::from(id));
+pub fn attach(env: Env, head: Option<FrameArg>, store: Unknown<'_>, id: u32) -> FrameHandle {
+    let slot = slot(head.as_ref(), u64::from(id));
     scope::attach(&slot, Below::of(&env, &store));
     let frame = slot
         .new_head
         .into_inner()
         .flatten()
         .expect("attach sets the head");
-    External::new(frame)
+    FrameHandle(frame)
 }
 
 /// Records `site` (file:line of the code that attached) as where `frame` was attached,
 /// while attach sites are recorded.
 #[napi]
-pub fn note_site(frame: &FrameHandle, site: String) {
-    scope::note_frame_site(frame, &site);
+pub fn note_site(frame: FrameArg, site: String) {
+    scope::note_frame_site(&frame, &site);
 }
 
 /// Detaches `frame` where `head` is the top of the caller's store. In order, the answer
@@ -172,12 +297,12 @@ pub fn note_site(frame: &FrameHandle, site: String) {
 #[napi]
 pub fn detach<'env>(
     env: &'env Env,
-    frame: &FrameHandle,
-    head: Option<&FrameHandle>,
+    frame: FrameArg,
+    head: Option<FrameArg>,
 ) -> napi::Result<Either<i32, Option<Unknown<'env>>>> {
     let code = DetachCode::of(scope::detach(
-        &slot(head, 0),
-        &scope::Token::from_frame(Arc::clone(frame)),
+        &slot(head.as_ref(), 0),
+        &scope::Token::from_frame(Arc::clone(&frame)),
     ));
     if code == DetachCode::InOrder {
         return Below::get(frame.value().as_ref(), env).map(Either::B);
@@ -187,7 +312,7 @@ pub fn detach<'env>(
 
 /// The store `frame` was attached over (`null` for none): what a detach puts back.
 #[napi]
-pub fn below<'env>(env: &'env Env, frame: &FrameHandle) -> napi::Result<Option<Unknown<'env>>> {
+pub fn below<'env>(env: &'env Env, frame: FrameArg) -> napi::Result<Option<Unknown<'env>>> {
     Below::get(frame.value().as_ref(), env)
 }
 
@@ -197,7 +322,7 @@ pub fn below<'env>(env: &'env Env, frame: &FrameHandle) -> napi::Result<Option<U
 #[napi]
 pub fn resolve<'env>(
     env: &'env Env,
-    frame: &FrameHandle,
+    frame: FrameArg,
 ) -> napi::Result<Either<bool, Option<Unknown<'env>>>> {
     if frame.state() == FrameState::Live {
         return Ok(Either::A(true));
@@ -219,9 +344,9 @@ pub fn resolve<'env>(
 /// as leaked. Returns how many leaked. A task whose continuations attached on several
 /// branches is ended by one call per branch head.
 #[napi]
-pub fn exit_task(head: Option<&FrameHandle>, own: &FrameHandle) -> u32 {
-    let mark = scope::enter_task_over(&scope::Token::from_frame(Arc::clone(own)));
-    scope::exit_task(&slot(head, 0), mark) as u32
+pub fn exit_task(head: Option<FrameArg>, own: FrameArg) -> u32 {
+    let mark = scope::enter_task_over(&scope::Token::from_frame(Arc::clone(&own)));
+    scope::exit_task(&slot(head.as_ref(), 0), mark) as u32
 }
 
 /// Applies the mode to a misuse the rules counted: `null` (off, or this site was

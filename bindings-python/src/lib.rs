@@ -13,6 +13,19 @@ mod slot;
 
 use pyo3::prelude::*;
 
+// Debug builds (what the test suite runs) count the bytes the library holds, for the memory
+// tests; release builds use the system allocator as it is.
+#[cfg(debug_assertions)]
+#[global_allocator]
+static ALLOCATOR: ctxbridge_core::live_bytes::CountingAllocator =
+    ctxbridge_core::live_bytes::CountingAllocator;
+
+/// Bytes the library holds on the native heap (counted in debug builds; `None` in release).
+#[pyfunction]
+fn live_bytes() -> Option<i64> {
+    cfg!(debug_assertions).then(ctxbridge_core::live_bytes::live_bytes)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The one version of every artifact: the workspace's Cargo.toml.
@@ -21,5 +34,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     codecs::register(m)?;
     propagation::register(m)?;
     diagnostics::register(m)?;
+    m.add_function(wrap_pyfunction!(live_bytes, m)?)?;
     Ok(())
 }

@@ -17,8 +17,11 @@ mod error;
 pub mod handoff;
 mod hex;
 mod ids;
+pub mod live_bytes;
 #[cfg(feature = "otel")]
 pub mod otel;
+#[cfg(feature = "otel")]
+pub mod otel_metrics;
 pub mod queue;
 pub mod scope;
 mod snapshot;
