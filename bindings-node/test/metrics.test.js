@@ -103,3 +103,41 @@ test('--require ctxbridge/register publishes them to the provider an SDK sets la
   assert.equal(seen['ctxbridge.context.misuse|leaked'], 1);
   assert.equal(seen['ctxbridge.context.attached|'], 2);
 });
+
+test('under the NodeSDK with auto-instrumentations, --require ctxbridge/register publishes the counters', () => {
+  // The zero-code path: the SDK's own register and ctxbridge's, then a NodeSDK with a
+  // metric reader (the SDK sets the global MeterProvider when it starts).
+  const app = `
+    const { context, ROOT_CONTEXT, createContextKey } = require('@opentelemetry/api');
+    const { NodeSDK } = require('@opentelemetry/sdk-node');
+    const { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const sdk = new NodeSDK({
+      metricReader: new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60000 }),
+      traceExporter: undefined,
+      instrumentations: [],
+    });
+    sdk.start();
+    const key = createContextKey('k');
+    const manager = context._getContextManager();
+    const first = manager.attach(ROOT_CONTEXT.setValue(key, 1));
+    manager.attach(ROOT_CONTEXT.setValue(key, 2));
+    first.dispose();
+    sdk.shutdown().then(() => {
+      const out = {};
+      for (const resource of exporter.getMetrics()) for (const scope of resource.scopeMetrics) for (const m of scope.metrics)
+        for (const p of m.dataPoints) out[m.descriptor.name + '|' + (p.attributes['ctxbridge.misuse.kind'] ?? '')] = p.value;
+      console.log(JSON.stringify({ manager: manager.constructor.name, out }));
+    });`;
+  const out = execFileSync(process.execPath, ['--require', path.join(__dirname, '..', 'register.js'), '-e', app], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules'), OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const seen = JSON.parse(out.trim().split('\n').pop());
+  assert.equal(seen.manager, 'CtxbridgeContextManager', 'the NodeSDK keeps ctxbridge\'s manager');
+  assert.equal(seen.out['ctxbridge.context.misuse|out_of_order'], 1, JSON.stringify(seen));
+  assert.equal(seen.out['ctxbridge.context.misuse|leaked'], 1);
+  assert.equal(seen.out['ctxbridge.context.attached|'], 2);
+});
