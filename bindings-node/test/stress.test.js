@@ -70,9 +70,14 @@ test('worker messages with async handlers keep their parent; leaks are counted',
       });
     }
     assert.equal(await replies, 0, 'no message saw another parent');
-    // The addon's counters are the process's: the worker's leaks show here.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(ctxbridge.stats().leaked - before, messages / LEAK_EVERY);
+    // The addon's counters are the process's: the worker's leaks show here, counted as each
+    // of its tasks ends (just after its reply): wait for them, not for a fixed time.
+    const expectedLeaks = messages / LEAK_EVERY;
+    const deadline = Date.now() + 30000;
+    while (ctxbridge.stats().leaked - before < expectedLeaks && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(ctxbridge.stats().leaked - before, expectedLeaks);
   } finally {
     await worker.terminate();
   }

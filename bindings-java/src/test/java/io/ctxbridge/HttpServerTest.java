@@ -106,6 +106,23 @@ class HttpServerTest {
       span.end();
       spanScope.close(); // out of order: the leaked scope ends with it
       request.close();
+      synchronized (completed) {
+        completed[0]++;
+        completed.notifyAll();
+      }
+    }
+  }
+
+  /** Handlers that have ended their span and closed their scopes (after answering). */
+  private final int[] completed = new int[1];
+
+  /** Waits until {@code requests} handlers are done, however loaded the machine. */
+  private void awaitCompleted(int requests) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    synchronized (completed) {
+      while (completed[0] < requests && System.nanoTime() < deadline) {
+        completed.wait(100);
+      }
     }
   }
 
@@ -136,6 +153,8 @@ class HttpServerTest {
       get(client, incoming.length + i, null);
     }
     int requests = incoming.length + more;
+    // The client has its answer before the handler ends its span and closes its scopes.
+    awaitCompleted(requests);
 
     List<SpanData> servers =
         TestSupport.EXPORTER.getFinishedSpanItems().stream()
