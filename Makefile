@@ -9,6 +9,7 @@
 #                      a Rust toolchain on PATH, and runs a smoke program with it
 #   make install PREFIX=/usr/local   the C library, header and pkg-config file
 #   make mutants       one-line breaks of core rules against every binding's suite (slow)
+#   make test-loaded   make test on fresh clones RUNS times (default 5), every core kept busy
 # One Cargo workspace and one target dir (CARGO_TARGET_DIR, or target/) serve every part.
 
 CARGO      ?= cargo
@@ -43,7 +44,7 @@ C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
 .PHONY: all test test-rust test-c test-python test-node test-java test-conformance test-e2e e2e-setup demo-e2e node python python-release java venv lint demo demo-rust \
 	dist dist-python dist-node dist-java dist-c install test-install conformance-c \
-	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean mutants
+	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean mutants test-loaded
 
 all: test
 
@@ -221,6 +222,12 @@ bench-java:
 ## report names any suite that lets a mutant survive (scripts/mutants.py).
 mutants:
 	python3 scripts/mutants.py
+
+## make test on fresh clones of the current commit, RUNS times in a row, with a spinning
+## process on every core: a test that leans on timing fails here first.
+RUNS ?= 5
+test-loaded:
+	RUNS=$(RUNS) bash scripts/test_loaded.sh
 
 ## Miri over the core's tests (nightly with the miri and rust-src components): no undefined
 ## behaviour. tests/memory.rs (a million cycles) is left out; leaks are the counting
