@@ -133,6 +133,10 @@ test('baggage vectors', async (t) => {
       const members = native.extractBaggage(c.headers);
       assert.deepEqual(members.map((m) => ({ ...m })), c.members);
       assert.equal(ctxbridge.encodeBaggage(members), c.encoded);
+      // Byte for byte through the propagator: what it injects for what it extracted.
+      const out = {};
+      propagator.inject(extracted, out, defaultTextMapSetter);
+      assert.equal(out.baggage ?? '', c.encoded);
       if (c.strict_error) {
         assert.throws(() => ctxbridge.parseBaggage(c.headers[0]), { message: rulePattern(c.strict_error) });
       } else {
