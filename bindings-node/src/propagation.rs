@@ -45,12 +45,8 @@ pub fn check_trace(traceparent: String, tracestate: Option<String>) -> i32 {
 /// dropped header waits to be reported.
 #[napi]
 pub fn check_tracestate(values: Either<String, Vec<String>>) -> u32 {
-    let verdict = TracestateVerdict::of_headers(strs(&values)).code();
-    if ctxbridge_core::dropped::pending() {
-        verdict | trace::DROP_PENDING as u32
-    } else {
-        verdict
-    }
+    let verdict = TracestateVerdict::of_headers(strs(&values)).code() as i32;
+    trace::with_drop_pending(verdict) as u32
 }
 
 /// Whether a dropped header waits to be reported (after a baggage extract, whose answer

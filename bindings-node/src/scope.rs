@@ -108,6 +108,23 @@ impl std::ops::Deref for FrameHandle {
     }
 }
 
+/// Frame handles reach JavaScript as externals, both ways.
+macro_rules! external_type {
+    ($type:ty) => {
+        impl TypeName for $type {
+            fn type_name() -> &'static str {
+                "External"
+            }
+
+            fn value_type() -> ValueType {
+                ValueType::External
+            }
+        }
+
+        impl ValidateNapiValue for $type {}
+    };
+}
+
 unsafe extern "C" fn finalize_frame(
     _env: sys::napi_env,
     data: *mut std::ffi::c_void,
@@ -117,17 +134,7 @@ unsafe extern "C" fn finalize_frame(
     drop(unsafe { Box::from_raw(data.cast::<Arc<NodeFrame>>()) });
 }
 
-impl TypeName for FrameHandle {
-    fn type_name() -> &'static str {
-        "External"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::External
-    }
-}
-
-impl ValidateNapiValue for FrameHandle {}
+external_type!(FrameHandle);
 
 impl ToNapiValue for FrameHandle {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
@@ -174,17 +181,7 @@ impl std::ops::Deref for FrameArg {
     }
 }
 
-impl TypeName for FrameArg {
-    fn type_name() -> &'static str {
-        "External"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::External
-    }
-}
-
-impl ValidateNapiValue for FrameArg {}
+external_type!(FrameArg);
 
 impl FromNapiValue for FrameArg {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {

@@ -165,11 +165,16 @@ where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: Clone,
 {
-    let packed = check_packed(traceparent, tracestate);
-    if packed >= 0 && crate::dropped::pending() {
-        packed | DROP_PENDING
+    with_drop_pending(check_packed(traceparent, tracestate))
+}
+
+/// `answer` (a packed check or a verdict code, never negative when it carries news) with
+/// [`DROP_PENDING`] set when a dropped header waits to be reported (one relaxed load).
+pub fn with_drop_pending(answer: i32) -> i32 {
+    if answer >= 0 && crate::dropped::pending() {
+        answer | DROP_PENDING
     } else {
-        packed
+        answer
     }
 }
 
