@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use crate::baggage::Baggage;
 use crate::snapshot::Snapshot;
 use crate::span_context::SpanContext;
-use crate::traceparent::parse_traceparent;
 use crate::tracestate::TraceState;
 
 pub const TRACEPARENT: &str = "traceparent";
@@ -78,7 +77,7 @@ pub fn extract_span_context<E: Extractor + ?Sized>(carrier: &E) -> Option<SpanCo
     if values.next().is_some() {
         return None;
     }
-    let parent = parse_traceparent(first).ok()?;
+    let (parent, _) = crate::traceparent::parse_fields(first).ok()?;
     let trace_state = TraceState::from_headers(carrier.get_all(TRACESTATE));
     crate::dropped::log_pending();
     Some(SpanContext {

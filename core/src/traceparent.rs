@@ -45,34 +45,60 @@ pub(crate) fn trim_ows(text: &str) -> &str {
 /// Versions above `00` are read with the `00` layout and anything after the 55th
 /// character (which must then be `-`) is ignored, as the spec asks of a version-00 parser.
 pub fn parse_traceparent(value: &str) -> Result<Traceparent, ParseError> {
+    match parse_fields(value) {
+        Ok((parsed, _)) => Ok(parsed),
+        Err(rule) => Err(error_of(value, rule)),
+    }
+}
+
+/// [`parse_traceparent`], and where the value starts once the SP and HTAB before it are
+/// skipped (a valid value is ASCII: an offset in bytes and characters alike), for hosts
+/// that slice the ids out of their own string.
+pub fn parse_traceparent_at(value: &str) -> Result<(Traceparent, usize), ParseError> {
+    parse_fields(value).map_err(|rule| error_of(value, rule))
+}
+
+/// The error `value` broke `rule` with, quoting it (only failures pay for the message).
+#[cold]
+fn error_of(value: &str, rule: Rule) -> ParseError {
+    match rule {
+        Rule::TraceparentLength if value.len() > MAX_LEN => {
+            ParseError::new(rule, format!("more than {MAX_LEN} characters"))
+        }
+        _ => ParseError::new(rule, excerpt(trim_ows(value))),
+    }
+}
+
+/// The parse itself, failing with the rule alone: the error message is only built when a
+/// caller asks for it, so a valid header (every extract) moves a few bytes, not a
+/// `ParseError`.
+pub(crate) fn parse_fields(value: &str) -> Result<(Traceparent, usize), Rule> {
     if value.len() > MAX_LEN {
-        return Err(ParseError::new(
-            Rule::TraceparentLength,
-            format!("more than {MAX_LEN} characters"),
-        ));
+        return Err(Rule::TraceparentLength);
     }
     let text = trim_ows(value);
+    // Where `text` starts in `value` (a slice of it).
+    let start = text.as_ptr() as usize - value.as_ptr() as usize;
     let bytes = text.as_bytes();
-    let fail = |rule| Err(ParseError::new(rule, excerpt(text)));
 
     if bytes.len() < 2 {
-        return fail(Rule::TraceparentLength);
+        return Err(Rule::TraceparentLength);
     }
     let mut version = [0u8; 1];
     if !hex::decode_lower(&bytes[..2], &mut version) {
-        return fail(Rule::TraceparentLowercaseHex);
+        return Err(Rule::TraceparentLowercaseHex);
     }
     match version[0] {
-        0xff => return fail(Rule::TraceparentVersionFf),
-        0x00 if bytes.len() != TRACEPARENT_LEN => return fail(Rule::TraceparentLength),
-        _ if bytes.len() < TRACEPARENT_LEN => return fail(Rule::TraceparentLength),
+        0xff => return Err(Rule::TraceparentVersionFf),
+        0x00 if bytes.len() != TRACEPARENT_LEN => return Err(Rule::TraceparentLength),
+        _ if bytes.len() < TRACEPARENT_LEN => return Err(Rule::TraceparentLength),
         _ => {}
     }
     if bytes[2] != b'-' || bytes[35] != b'-' || bytes[52] != b'-' {
-        return fail(Rule::TraceparentDelimiter);
+        return Err(Rule::TraceparentDelimiter);
     }
     if bytes.len() > TRACEPARENT_LEN && bytes[TRACEPARENT_LEN] != b'-' {
-        return fail(Rule::TraceparentDelimiter);
+        return Err(Rule::TraceparentDelimiter);
     }
 
     let mut trace_id = [0u8; 16];
@@ -82,29 +108,21 @@ pub fn parse_traceparent(value: &str) -> Result<Traceparent, ParseError> {
         || !hex::decode_lower(&bytes[36..52], &mut parent_id)
         || !hex::decode_lower(&bytes[53..55], &mut flags)
     {
-        return fail(Rule::TraceparentLowercaseHex);
+        return Err(Rule::TraceparentLowercaseHex);
     }
     let trace_id = TraceId(trace_id);
     let parent_id = SpanId(parent_id);
     if !trace_id.is_valid() {
-        return fail(Rule::TraceparentZeroTraceId);
+        return Err(Rule::TraceparentZeroTraceId);
     }
     if !parent_id.is_valid() {
-        return fail(Rule::TraceparentZeroParentId);
+        return Err(Rule::TraceparentZeroParentId);
     }
-    Ok(Traceparent {
+    let parsed = Traceparent {
         trace_id,
         parent_id,
         flags: TraceFlags::from_wire(flags[0]),
-    })
-}
-
-/// [`parse_traceparent`], and where the value starts once the SP and HTAB before it are
-/// skipped (a valid value is ASCII: an offset in bytes and characters alike), for hosts
-/// that slice the ids out of their own string.
-pub fn parse_traceparent_at(value: &str) -> Result<(Traceparent, usize), ParseError> {
-    let parsed = parse_traceparent(value)?;
-    let start = value.len() - value.trim_start_matches([' ', '\t']).len();
+    };
     Ok((parsed, start))
 }
 

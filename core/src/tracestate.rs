@@ -212,7 +212,9 @@ pub fn is_canonical(header: &str) -> bool {
     // One pass over the bytes (every extract with a tracestate makes it): each member is a
     // key of key bytes, `=`, a value of value bytes, then `,` or the end.
     let bytes = header.as_bytes();
-    let mut keys: [&str; MAX_MEMBERS] = [""; MAX_MEMBERS];
+    // Where each key seen so far starts and ends (512 fits in u16): compared on a
+    // repeat, and cheaper to set up than an array of `&str`.
+    let mut keys = [(0u16, 0u16); MAX_MEMBERS];
     let mut count = 0;
     let mut at = 0;
     loop {
@@ -227,7 +229,7 @@ pub fn is_canonical(header: &str) -> bool {
         if at - key_at > MAX_KEY_LEN || bytes.get(at) != Some(&b'=') {
             return false;
         }
-        let key = &header[key_at..at];
+        let key = &bytes[key_at..at];
         at += 1;
         let value_at = at;
         while at < bytes.len() && is_value_byte(bytes[at]) {
@@ -237,10 +239,15 @@ pub fn is_canonical(header: &str) -> bool {
         if !(1..=MAX_VALUE_LEN).contains(&value_len) || bytes[at - 1] == b' ' {
             return false;
         }
-        if count == MAX_MEMBERS || keys[..count].contains(&key) {
+        if count == MAX_MEMBERS
+            || keys[..count]
+                .iter()
+                .any(|&(start, end)| &bytes[usize::from(start)..usize::from(end)] == key)
+        {
             return false;
         }
-        keys[count] = key;
+        // `header` is at most MAX_ENCODED_LEN (512) bytes, so both ends fit.
+        keys[count] = (key_at as u16, (value_at - 1) as u16);
         count += 1;
         match bytes.get(at) {
             None => return true,
@@ -250,19 +257,46 @@ pub fn is_canonical(header: &str) -> bool {
     }
 }
 
+/// Byte classes of tracestate's grammar, one table lookup per byte (the hot check reads
+/// every byte of every received tracestate).
+const KEY_START: u8 = 1;
+const KEY: u8 = 2;
+const VALUE: u8 = 4;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let mut class = 0;
+        if matches!(byte, b'a'..=b'z' | b'0'..=b'9') {
+            class |= KEY_START;
+        }
+        if matches!(byte, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@') {
+            class |= KEY;
+        }
+        if byte >= 0x20 && byte <= 0x7e && byte != b',' && byte != b'=' {
+            class |= VALUE;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
 /// The first byte of a key: `[a-z0-9]`.
 fn is_key_start(b: u8) -> bool {
-    matches!(b, b'a'..=b'z' | b'0'..=b'9')
+    CLASSES[b as usize] & KEY_START != 0
 }
 
 /// A byte after the first of a key: `[a-z0-9_\-*/@]`.
 fn is_key_byte(b: u8) -> bool {
-    matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'*' | b'/' | b'@')
+    CLASSES[b as usize] & KEY != 0
 }
 
 /// A byte of a value: printable ASCII (0x20–0x7E) but `,` and `=`.
 fn is_value_byte(b: u8) -> bool {
-    (0x20..=0x7e).contains(&b) && b != b',' && b != b'='
+    CLASSES[b as usize] & VALUE != 0
 }
 
 /// Length of members joined by commas.

@@ -17,9 +17,18 @@ pub fn with_text<R>(
     len: i32,
     work: impl FnOnce(&str) -> R,
 ) -> Result<R> {
-    with_bytes(env, array, len, |bytes| {
-        work(&String::from_utf8_lossy(bytes))
-    })
+    with_bytes(env, array, len, |bytes| work(&text_of(bytes)))
+}
+
+/// `bytes` as text, borrowed when they are UTF-8 (always, for what Java's `getBytes(UTF_8)`
+/// makes); bytes that are not become U+FFFD. `str::from_utf8` goes first because its
+/// ASCII fast path is several times quicker than `from_utf8_lossy`'s chunking (a third of
+/// a traceparent extract's native time).
+pub fn text_of(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Calls `work` with the first `len` bytes of `array`.
@@ -57,8 +66,7 @@ pub fn with_raw_text<R>(
                 return None;
             }
         }
-        let text: Cow<'_, str> = String::from_utf8_lossy(as_bytes(buf));
-        Some(work(&text))
+        Some(work(&text_of(as_bytes(buf))))
     })
 }
 

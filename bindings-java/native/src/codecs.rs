@@ -59,9 +59,7 @@ fn reply_text<'local, T: AsRef<[u8]>>(
     len: jint,
     work: impl FnOnce(&str) -> Result<T, String>,
 ) -> JByteArray<'local> {
-    reply_bytes(env, input, len, |bytes| {
-        work(&String::from_utf8_lossy(bytes))
-    })
+    reply_bytes(env, input, len, |bytes| work(&bytes::text_of(bytes)))
 }
 
 /// One of the codecs' numbers by the core's code ([`Limit`]: 0–2 how many bytes of a

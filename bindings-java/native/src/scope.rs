@@ -217,9 +217,7 @@ pub extern "system" fn Java_io_ctxbridge_internal_Native_judge<'local>(
             return Ok(JByteArray::default());
         };
         let mut message = None;
-        let site = bytes::with_bytes(env, &site, site_len, |b| {
-            String::from_utf8_lossy(b).into_owned()
-        })?;
+        let site = bytes::with_bytes(env, &site, site_len, |b| bytes::text_of(b).into_owned())?;
         if let Err(error) = scope::report_with(misuse, &site, |e| message = Some(e.to_string())) {
             message = Some(error.to_string());
         }

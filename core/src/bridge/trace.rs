@@ -1,6 +1,6 @@
 //! A received trace context, checked in one call; the tracestate to send.
 
-use crate::traceparent::{parse_traceparent_at, Traceparent};
+use crate::traceparent::{self, Traceparent};
 use crate::tracestate::{self, TraceState};
 
 /// What a host does with the `tracestate` that came with a valid `traceparent`.
@@ -130,7 +130,7 @@ where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: Clone,
 {
-    let (parsed, start) = parse_traceparent_at(traceparent).ok()?;
+    let (parsed, start) = traceparent::parse_fields(traceparent).ok()?;
     // The parse refused values longer than traceparent::MAX_LEN (512), so this fits.
     Some(CheckedTrace {
         traceparent: parsed,
