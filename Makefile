@@ -42,6 +42,8 @@ C_BUILD    := tests/c/build
 C_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -Iinclude
 C_LIBS     := $(TARGET_DIR)/debug/libctxbridge.a -lpthread -ldl -lm
 
+
+.PHONY: bench-doctor doctor-record dist-doctor
 .PHONY: all test test-rust test-c test-python test-node test-java test-conformance test-e2e e2e-setup demo-e2e node python python-release java venv lint demo demo-rust \
 	dist dist-python dist-node dist-java dist-c install test-install conformance-c \
 	demo-python demo-node demo-java bench bench-rust bench-python bench-node bench-java bench-headers header fuzz miri conformance clean mutants test-loaded
@@ -52,7 +54,7 @@ test: test-rust test-c test-python test-node test-java test-conformance test-e2e
 
 ## Rust: every vector, the OpenTelemetry SDK tests, the C header check, conformance.
 test-rust:
-	$(CARGO) test --workspace --features ctxbridge-core/otel
+	$(CARGO) test --workspace --features ctxbridge-core/otel,ctxbridge-core/doctor-sdk
 
 ## C: the whole header from C, under valgrind with zero leaks, then again built with
 ## AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -161,7 +163,7 @@ lint: venv node
 	cd bindings-node && npm run --silent lint
 	$(MVN) $(MVN_FLAGS) -q spotless:check
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features ctxbridge-core/otel,ctxbridge-core/doctor-sdk -- -D warnings
 	cd bindings-python && ../$(PYTHON) -m mypy python/ctxbridge --ignore-missing-imports
 	cd bindings-python && MYPYPATH=python ../$(PYTHON) -m mypy --strict --ignore-missing-imports tests/typing_usage.py
 	$(PYTHON) -m mypy --strict --ignore-missing-imports tests/e2e/stack.py tests/e2e/test_e2e.py
@@ -186,7 +188,20 @@ demo-java:
 demo-e2e: venv e2e-setup
 	E2E_WORK=$(E2E_DIR) $(PYTHON) tests/e2e/stack.py
 
-bench: bench-rust bench-python bench-node bench-java
+bench: bench-rust bench-python bench-node bench-java bench-doctor
+
+## The doctor's CLI over a generated 100,000-span OTLP file: wall time and peak memory.
+bench-doctor:
+	$(CARGO) build -q --release -p ctxbridge-doctor
+	python3 scripts/doctor_bench.py $(TARGET_DIR)/release/ctxbridge-doctor 100000
+
+## Re-records tests/doctor/recorded/ by running the seed's broken patterns for real in
+## Python, Node and Java (the last under the OpenTelemetry Java agent).
+doctor-record: python node
+	$(PYTHON) tests/doctor/record/python_patterns.py
+	node tests/doctor/record/node_patterns.js
+	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
+	tests/doctor/record/java_patterns.sh bindings-java/target/javaagent/opentelemetry-javaagent.jar "$$(cat $(JAVA_CP))"
 
 bench-rust:
 	$(CARGO) bench -p ctxbridge-core --bench codecs --bench scopes -- --warm-up-time 1 --measurement-time 3
@@ -259,7 +274,13 @@ conformance:
 ## Artifacts (release builds): wheels for every CPython 3.9+ the machine has (manylinux
 ## 2.17, cross-linked with zig) and the sdist; the npm tarball with the prebuilt addon;
 ## the jar with its sources and javadoc jars; the C tree and its tarball.
-dist: dist-python dist-node dist-java dist-c
+dist: dist-python dist-node dist-java dist-c dist-doctor
+
+## The doctor's command line, the Rust binary, beside the packages.
+dist-doctor:
+	$(CARGO) build -q --release -p ctxbridge-doctor
+	mkdir -p $(DIST)
+	cp $(TARGET_DIR)/release/ctxbridge-doctor $(DIST)/ctxbridge-doctor-$(VERSION)-linux-x86_64
 
 DIST_VENV := $(TARGET_DIR)/dist-venv
 $(DIST_VENV)/.requirements: bindings-python/requirements-dist.txt

@@ -19,7 +19,7 @@ const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'ctxbridge-npm-'));
 
 // What the package ships from this folder as it is (package.json's `files` adds what is
 // made here: prebuilds/, native/ and the LICENSE).
-const SHIPPED = ['index.js', 'index.mjs', 'index.d.ts', 'register.js', 'register.mjs', 'lib/', 'scripts/build-addon.js', 'README.md'];
+const SHIPPED = ['index.js', 'index.mjs', 'index.d.ts', 'register.js', 'register.mjs', 'doctor.js', 'doctor.mjs', 'doctor.d.ts', 'bin/', 'lib/', 'scripts/build-addon.js', 'README.md'];
 const copy = (from, to = from) => fs.cpSync(path.join(packageDir, from), path.join(stage, to), { recursive: true });
 for (const entry of SHIPPED.filter((entry) => !entry.startsWith('scripts/'))) copy(entry);
 fs.mkdirSync(path.join(stage, 'scripts'));
@@ -43,7 +43,7 @@ const releaseProfile = workspace.slice(workspace.indexOf('[profile.release]'));
 const manifest = fs
   .readFileSync(path.join(packageDir, 'Cargo.toml'), 'utf8')
   .replace(/^(\w[\w-]*)\.workspace = true$/gm, (line, key) => `${key} = ${inherited(key)}`)
-  .replace(/^ctxbridge-core = .*$/m, 'ctxbridge-core = { path = "core" }');
+  .replace(/^ctxbridge-core = .*$/m, 'ctxbridge-core = { path = "core", features = ["doctor"] }');
 fs.writeFileSync(path.join(native, 'Cargo.toml'), `${manifest}\n${releaseProfile}\n[workspace]\n`);
 
 execFileSync(process.env.CARGO || 'cargo', ['package', '-p', 'ctxbridge-core', '--no-verify', '--allow-dirty', '--offline', '--quiet'], {

@@ -9,6 +9,7 @@
 
 mod codecs;
 mod diagnostics;
+mod doctor;
 mod propagation;
 mod scope;
 

@@ -8,6 +8,7 @@ const { context, createContextKey, trace, ROOT_CONTEXT } = require('@opentelemet
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 
 const { CtxbridgeContextManager, CtxbridgePropagator } = require('..');
+const { assertUnbroken } = require('../doctor');
 
 const manager = new CtxbridgeContextManager().enable();
 context.setGlobalContextManager(manager);
@@ -42,6 +43,7 @@ test('the seed pattern: context.bind + setImmediate keeps the parent', async () 
     setImmediate(boundWorker);
   });
   assertChild('background_fulfillment', 'validate_payment');
+  assertUnbroken(exporter);
 });
 
 test('promises, timers and awaits inside with() keep the parent', async () => {
@@ -57,6 +59,7 @@ test('promises, timers and awaits inside with() keep the parent', async () => {
     span.end();
   });
   for (const name of ['after-await', 'after-timer', 'in-immediate']) assertChild(name, 'validate_payment');
+  assertUnbroken(exporter);
 });
 
 test('an EventEmitter bound to a context runs its listeners in it, and removal works', () => {

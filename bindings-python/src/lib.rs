@@ -4,10 +4,12 @@
 //! - [`codecs`]: W3C parses that raise `ValueError` naming the rule, and formatting.
 //! - [`propagation`]: the propagator's extract/inject work in one call each.
 //! - [`diagnostics`]: counters, the mode, and the strict-mode exception.
+//! - [`doctor`]: the core's doctor over the SDK's finished spans, and its command line.
 
 mod args;
 mod codecs;
 mod diagnostics;
+mod doctor;
 mod propagation;
 mod slot;
 
@@ -34,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     codecs::register(m)?;
     propagation::register(m)?;
     diagnostics::register(m)?;
+    doctor::register(m)?;
     m.add_function(wrap_pyfunction!(live_bytes, m)?)?;
     Ok(())
 }

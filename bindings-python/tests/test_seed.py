@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor as PlainThreadPoolExecutor
 from opentelemetry import context, trace
 
 import ctxbridge
+from ctxbridge.doctor import assert_unbroken, diagnose
 
 
 def spans_by_name(exporter):
@@ -46,6 +47,7 @@ def test_seed_manual_pattern_keeps_the_parent(runtime, tracer, exporter):
             executor.submit(worker_wrapper, context.get_current(), "o-1").result()
     spans = spans_by_name(exporter)
     assert_child(spans["background_fulfillment"], spans["validate_payment"])
+    assert_unbroken(exporter)
 
 
 def test_ctxbridge_executor_keeps_the_parent(runtime, tracer, exporter):
@@ -54,6 +56,7 @@ def test_ctxbridge_executor_keeps_the_parent(runtime, tracer, exporter):
             executor.submit(fulfill, tracer, "o-2").result()
     spans = spans_by_name(exporter)
     assert_child(spans["background_fulfillment"], spans["validate_payment"])
+    assert_unbroken(exporter)
 
 
 def test_executor_map_keeps_the_parent(runtime, tracer, exporter):
@@ -66,6 +69,7 @@ def test_executor_map_keeps_the_parent(runtime, tracer, exporter):
     assert len(children) == 3
     for child in children:
         assert_child(child, parent)
+    assert_unbroken(exporter)
 
 
 def test_thread_and_timer_keep_the_parent(runtime, tracer, exporter):
@@ -137,6 +141,11 @@ def test_pitfall_capture_inside_the_worker_makes_an_orphan(runtime, tracer, expo
     orphan, parent = spans["background_fulfillment"], spans["validate_payment"]
     assert orphan.parent is None
     assert orphan.context.trace_id != parent.context.trace_id
+    # The doctor names the pair: the new root and the span open when it started.
+    (finding,) = diagnose(exporter).findings
+    assert finding.shape == "broken-handoff"
+    assert finding.span["span_id"] == f"{orphan.context.span_id:016x}"
+    assert finding.related["span_id"] == f"{parent.context.span_id:016x}"
 
 
 def test_pitfall_forgotten_detach_does_not_reach_the_next_task(runtime, tracer, exporter, stats_delta):

@@ -6,12 +6,14 @@
 //! - [`handoff`]: those rules for Rust threads, with [`Snapshot`] as the current value.
 //! - [`queue`]: resuming a trace from a queued message.
 //! - [`bridge`]: what a binding does per call, as numbers and strings for its boundary.
+//! - [`doctor`]: reads finished spans and names each broken hand-off.
 //! - `otel` (feature): conversions to and from `opentelemetry::Context`.
 
 pub mod baggage;
 mod bounded;
 pub mod bridge;
 pub mod carrier;
+pub mod doctor;
 pub mod dropped;
 mod error;
 pub mod handoff;

@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, SystemTime};
 
+use ctxbridge_core::doctor::{self, sdk, Options, Shape};
 use ctxbridge_core::{otel, queue, Snapshot};
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
@@ -78,6 +79,7 @@ fn work_spawned_on_a_thread_is_a_child_of_the_submitting_span() {
         child.span_context.trace_id(),
         parent.span_context.trace_id()
     );
+    sdk::assert_unbroken(&spans, "order-service", &Options::default());
     assert_eq!(child.parent_span_id, parent.span_context.span_id());
     assert!(
         !child.parent_span_is_remote,
@@ -104,6 +106,28 @@ fn without_ctxbridge_the_worker_starts_an_orphan_trace() {
         parent.span_context.trace_id()
     );
     assert_eq!(orphan.parent_span_id, opentelemetry::trace::SpanId::INVALID);
+    // The doctor names the pair: the new root and the span open when it started.
+    let ours = sdk::spans_of(&spans, "order-service");
+    let findings = doctor::diagnose(&ours, &Options::default());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].shape, Shape::BrokenHandoff);
+    let (broken, open) = (&ours[findings[0].span], &ours[findings[0].related.unwrap()]);
+    assert_eq!(
+        broken.span_id.to_be_bytes(),
+        orphan.span_context.span_id().to_bytes()
+    );
+    assert_eq!(
+        open.span_id.to_be_bytes(),
+        parent.span_context.span_id().to_bytes()
+    );
+    let panic = std::panic::catch_unwind(|| {
+        sdk::assert_unbroken(&spans, "order-service", &Options::default())
+    });
+    let message = *panic.unwrap_err().downcast::<String>().unwrap();
+    assert!(
+        message.contains("broken hand-off: 'background_fulfillment'"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 // on an ExecutorService (and a scheduled retry), without and with ctxbridge. Run with
 // `make demo` (it compiles nothing: `java` runs this file with the jar's class path).
 import io.ctxbridge.ContextExecutors;
+import io.ctxbridge.Doctor;
 import io.ctxbridge.CtxbridgeContextStorage;
 import io.ctxbridge.Diagnostics;
 import io.opentelemetry.api.trace.Span;
@@ -79,6 +80,10 @@ public class OrderService {
               .filter(s -> !ids.contains(s.getParentSpanId()))
               .forEach(root -> show(root, members, 0, start, Math.max(end - start, 1)));
         });
+    if (title.startsWith("without")) {
+      System.out.println("\n-- ctxbridge doctor, on the run without ctxbridge --");
+      System.out.println(Doctor.diagnose(EXPORTER.getFinishedSpanItems()).report());
+    }
     EXPORTER.reset();
   }
 

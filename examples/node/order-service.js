@@ -11,6 +11,7 @@ const load = (name) => require(require.resolve(name, { paths: [pkg] }));
 const { context, trace } = load('@opentelemetry/api');
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load('@opentelemetry/sdk-trace-base');
 const ctxbridge = require(pkg);
+const { diagnose } = require(path.join(pkg, 'doctor'));
 
 context.setGlobalContextManager(new ctxbridge.CtxbridgeContextManager());
 
@@ -30,6 +31,9 @@ if (!isMainThread) {
       parentSpanId: span.parentSpanContext?.spanId,
       start: span.startTime[0] * 1e3 + span.startTime[1] / 1e6,
       end: span.endTime[0] * 1e3 + span.endTime[1] / 1e6,
+      startTime: span.startTime,
+      endTime: span.endTime,
+      attributes: span.attributes,
     });
   });
   return;
@@ -93,6 +97,16 @@ const local = () => exporter.getFinishedSpans().map((s) => ({
   const worker = new Worker(__filename);
   const fromWorker = await processOrder('o-1001', false, worker);
   waterfall("without ctxbridge: the worker's span is an orphan in a trace of its own (AsyncLocalStorage alone already follows setImmediate)", [...local(), fromWorker]);
+  // The worker's span as the SDK's finished spans look, for the doctor beside this thread's.
+  const workerSpan = {
+    ...fromWorker,
+    kind: 0,
+    spanContext: () => ({ traceId: fromWorker.traceId, spanId: fromWorker.spanId }),
+    parentSpanContext: fromWorker.parentSpanId ? { spanId: fromWorker.parentSpanId } : undefined,
+    resource: exporter.getFinishedSpans()[0].resource,
+  };
+  console.log('\n-- ctxbridge doctor, on the run without ctxbridge --');
+  console.log(diagnose([...exporter.getFinishedSpans(), workerSpan]).report);
   exporter.reset();
   const carried = await processOrder('o-1002', true, worker);
   const spans = [...local(), carried];

@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import ctxbridge
+from ctxbridge.doctor import diagnose
 
 BAR = 40
 
@@ -88,6 +89,8 @@ def main() -> int:
     with PlainThreadPoolExecutor(max_workers=2) as executor:
         process_order(executor, "o-1001")
     waterfall("without ctxbridge: background_fulfillment is an orphan in a trace of its own", exporter.get_finished_spans())
+    print("\n-- ctxbridge doctor, on the run without ctxbridge --")
+    print(diagnose(exporter).report)
     exporter.clear()
 
     with ctxbridge.ThreadPoolExecutor(max_workers=2) as executor:

@@ -9,6 +9,9 @@ services from ``dist/`` and runs this file.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -102,3 +105,43 @@ def test_a_stale_message_starts_a_new_trace_linked_to_its_producer(stack: Stack,
     assert invoice.parent_id == process.span_id and render.parent_id == invoice.span_id
     # Baggage is kept even when the trace is not.
     assert render.tags["tenant"] == "acme"
+
+
+def doctor(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    """ctxbridge's doctor (python -m ctxbridge.doctor) over the live Jaeger."""
+    return subprocess.run(
+        [sys.executable, "-m", "ctxbridge.doctor", "--jaeger", f"http://127.0.0.1:{stack.query_port}", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_the_doctor_finds_nothing_in_correct_traces_and_names_the_broken_hop(
+    stack: Stack, stale: tuple[str, str]
+) -> None:
+    fresh, _ = stack.checkout("fresh-2")
+    stack.trace(fresh, FRESH)
+    stale_trace, _ = stale
+    linked = stack.traces_of("e2e-java", "process order", {"order.id": "stale-1"})[0][0].trace_id
+    # The cross-language trace and the stale message's linked one: no finding.
+    clean = doctor(stack, "--trace", fresh, "--trace", stale_trace, "--trace", linked)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "no broken hand-off found" in clean.stdout
+
+    # An order whose producer forgets to inject: the consumer starts a trace of its own.
+    produced, _ = stack.checkout("broken-1")
+    enqueue = one(stack.trace(produced, {"enqueue order"}), "enqueue order", "e2e-node")
+    consumed = stack.traces_of("e2e-java", "process order", {"order.id": "broken-1"})
+    assert len(consumed) == 1, consumed
+    process = one(consumed[0], "process order", "e2e-java")
+    assert process.parent_id is None and process.trace_id != produced
+    broken = doctor(stack, "--json", "--trace", produced, "--trace", process.trace_id)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    findings = json.loads(broken.stdout)["findings"]
+    assert [(f["shape"], f["span"]["span_id"], f["related"]["span_id"]) for f in findings] == [
+        ("broken-handoff", process.span_id, enqueue.span_id)
+    ], findings
+    assert findings[0]["related"]["trace_id"] == produced
+    # Read by service, every trace of the run at once: only the broken hop is named.
+    everything = doctor(stack, "--json", "--service", "e2e-python", "--service", "e2e-node", "--service", "e2e-java")
+    shapes = [(f["shape"], f["span"]["span_id"]) for f in json.loads(everything.stdout)["findings"]]
+    assert shapes == [("broken-handoff", process.span_id)], everything.stdout

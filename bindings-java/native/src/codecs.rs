@@ -38,7 +38,7 @@ pub(crate) fn reply<'local>(
 
 /// The shape of most exports here: the first `len` bytes of a `byte[]` in; the bytes `work`
 /// makes out, or an `IllegalArgumentException` with its message.
-fn reply_bytes<'local, T: AsRef<[u8]>>(
+pub(crate) fn reply_bytes<'local, T: AsRef<[u8]>>(
     mut env: EnvUnowned<'local>,
     input: JByteArray<'local>,
     len: jint,

@@ -11,6 +11,7 @@
 mod bytes;
 mod codecs;
 mod diagnostics;
+mod doctor;
 mod fields;
 mod guard;
 mod memory;

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, SystemTime};
 
 use ctxbridge_core::queue::{self, Parent};
-use ctxbridge_core::{otel, Snapshot};
+use ctxbridge_core::{doctor, otel, Snapshot};
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::trace::{Link, SpanKind, TraceContextExt, Tracer, TracerProvider as _};
 use opentelemetry::{Context, KeyValue};
@@ -137,10 +137,15 @@ fn main() {
     let pool = ThreadPool::new(2);
     process_order(&tracer, &pool, "o-1001", false);
     pool.shutdown();
+    let broken = exporter.get_finished_spans().unwrap();
     waterfall::print(
         "without ctxbridge: background_fulfillment is an orphan in a trace of its own",
-        &exporter.get_finished_spans().unwrap(),
+        &broken,
     );
+    let spans = doctor::sdk::spans_of(&broken, "order-service");
+    let findings = doctor::diagnose(&spans, &doctor::Options::default());
+    println!("\n-- ctxbridge doctor, on the run without ctxbridge --");
+    println!("{}", doctor::report::render(&spans, &findings, false));
     exporter.reset();
 
     let pool = ThreadPool::new(2);

@@ -22,8 +22,11 @@ ctxbridge.onMessage(parentPort, async ({ id, orderId, stop }) => {
     try {
       const tenant = propagation.getBaggage(context.active())?.getEntry('tenant')?.value;
       span.setAttribute('tenant', String(tenant));
+      span.setAttribute('order.id', String(orderId));
       const fields = { order_id: String(orderId) };
-      ctxbridge.inject(fields);
+      // The hop deliberately broken for the doctor's test: a producer that forgets to
+      // inject (orders named broken-*), as the seed's queue consumers see.
+      if (!String(orderId).startsWith('broken-')) ctxbridge.inject(fields);
       const streamId = await client.xAdd('orders', '*', fields);
       parentPort.postMessage({ id, streamId });
     } catch (error) {

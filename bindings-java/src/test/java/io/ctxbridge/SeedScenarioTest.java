@@ -5,12 +5,15 @@ import static io.ctxbridge.TestSupport.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,7 @@ class SeedScenarioTest {
       validate.end();
     }
     assertChildOf(span("validate_payment"), span("background_fulfillment"));
+    Doctor.assertUnbroken(TestSupport.EXPORTER.getFinishedSpanItems());
     Stats stats = Diagnostics.stats();
     assertEquals(stats.attached(), stats.detached(), "every scope was closed in order");
     assertEquals(
@@ -105,6 +109,7 @@ class SeedScenarioTest {
     }
     assertChildOf(span("validate_payment"), span("background_fulfillment"));
     assertEquals("acme", tenant.get());
+    Doctor.assertUnbroken(TestSupport.EXPORTER.getFinishedSpanItems());
   }
 
   /** The bug the article describes: without a hand-off the worker starts a new trace. */
@@ -121,6 +126,18 @@ class SeedScenarioTest {
     SpanData child = span("background_fulfillment");
     assertNotEquals(span("validate_payment").getTraceId(), child.getTraceId());
     assertFalse(child.getParentSpanContext().isValid(), "an orphan root span");
+    // The doctor names the pair: the new root and the span open when it started.
+    List<Doctor.Finding> findings =
+        Doctor.diagnose(TestSupport.EXPORTER.getFinishedSpanItems()).findings();
+    assertEquals(1, findings.size());
+    assertEquals("broken-handoff", findings.get(0).shape());
+    assertEquals(child.getSpanId(), findings.get(0).span().spanId());
+    assertEquals(span("validate_payment").getSpanId(), findings.get(0).related().spanId());
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> Doctor.assertUnbroken(TestSupport.EXPORTER.getFinishedSpanItems()));
+    assertTrue(failure.getMessage().contains("broken hand-off: 'background_fulfillment'"));
   }
 
   /** Pitfall 1: capturing inside the worker captures the worker's empty context. */

@@ -69,6 +69,15 @@ public final class Native {
   private static native long[] detachCodes();
 
   /** A new, empty stack for the calling thread; free it with {@link #freeScope}. */
+  /**
+   * The doctor over packed fields (the spans' OTLP JSON, then the options as command-line flags):
+   * packed fields of the report and each finding (see the library's {@code doctor.rs}).
+   */
+  public static native byte[] doctorDiagnose(byte[] packed, int len);
+
+  /** Runs {@code ctxbridge-doctor} with packed arguments; its exit status. */
+  public static native int doctorMain(byte[] packed, int len);
+
   public static native long newScope();
 
   public static native void freeScope(long scope);
