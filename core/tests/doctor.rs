@@ -379,3 +379,23 @@ fn a_root_named_as_work_under_a_parent_elsewhere_is_tied_to_that_parent() {
     );
     assert!(findings[0].evidence.join(" ").contains("the same work"));
 }
+
+#[test]
+fn a_consumer_under_a_publish_recorded_as_internal_is_not_stale() {
+    // Many publishers record their send as an internal span; the consumer that resumed
+    // its headers is its child, correctly.
+    let publish = span(1, 1, None, "publish order.created", Kind::Internal, 0, 3);
+    let consume = span(1, 2, Some(1), "consume order.created", Kind::Consumer, 4, 9);
+    let spans = vec![publish, consume];
+    assert_eq!(
+        pairs(&spans, &diagnose(&spans, &Options::default())),
+        vec![]
+    );
+    // A request under that internal span is a leak.
+    let mut leaked = spans.clone();
+    leaked.push(span(1, 3, Some(1), "GET /next", Kind::Server, 10, 12));
+    assert_eq!(
+        pairs(&leaked, &diagnose(&leaked, &Options::default())),
+        vec![(Shape::StaleParent, 3, Some(1))]
+    );
+}

@@ -83,6 +83,12 @@ public class OrderService {
     if (title.startsWith("without")) {
       System.out.println("\n-- ctxbridge doctor, on the run without ctxbridge --");
       System.out.println(Doctor.diagnose(EXPORTER.getFinishedSpanItems()).report());
+    } else {
+      boolean clean = Doctor.diagnose(EXPORTER.getFinishedSpanItems()).findings().isEmpty();
+      System.out.println("\ncheck: the doctor finds no broken hand-off here: " + (clean ? "yes" : "NO"));
+      if (!clean) {
+        System.exit(1);
+      }
     }
     EXPORTER.reset();
   }

@@ -110,6 +110,14 @@ const local = () => exporter.getFinishedSpans().map((s) => ({
   exporter.reset();
   const carried = await processOrder('o-1002', true, worker);
   const spans = [...local(), carried];
+  const carriedSpan = {
+    ...carried,
+    kind: 0,
+    spanContext: () => ({ traceId: carried.traceId, spanId: carried.spanId }),
+    parentSpanContext: carried.parentSpanId ? { spanId: carried.parentSpanId } : undefined,
+    resource: exporter.getFinishedSpans()[0].resource,
+  };
+  const clean = diagnose([...exporter.getFinishedSpans(), carriedSpan]).findings.length === 0;
   waterfall('with ctxbridge: both background spans under validate_payment', spans);
   await worker.terminate();
 
@@ -117,5 +125,6 @@ const local = () => exporter.getFinishedSpans().map((s) => ({
   const ok = spans.filter((s) => s.name.startsWith('background_fulfillment'))
     .every((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
   console.log(`\ncheck: every background_fulfillment has validate_payment's trace id and span id as parent: ${ok ? 'yes' : 'NO'}`);
-  process.exitCode = ok ? 0 : 1;
+  console.log(`check: the doctor finds no broken hand-off in the run with ctxbridge: ${clean ? 'yes' : 'NO'}`);
+  process.exitCode = ok && clean ? 0 : 1;
 })();

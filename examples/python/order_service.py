@@ -114,8 +114,10 @@ def main() -> int:
     child, parent = by_name["background_fulfillment"], by_name["validate_payment"]
     ok = child.context.trace_id == parent.context.trace_id and child.parent.span_id == parent.context.span_id
     print(f"\ncheck: spans[1].trace_id == spans[0].trace_id and spans[1].parent.span_id == spans[0].context.span_id: {'yes' if ok else 'NO'}")
+    clean = not diagnose(spans).findings
+    print(f"check: the doctor finds no broken hand-off in the run with ctxbridge: {'yes' if clean else 'NO'}")
     print("ctxbridge stats:", ctxbridge.stats())
-    return 0 if ok else 1
+    return 0 if ok and clean else 1
 
 
 if __name__ == "__main__":

@@ -189,6 +189,12 @@ fn main() {
         "\ncheck: background_fulfillment.trace_id == validate_payment.trace_id and its parent is validate_payment: {}",
         if ok { "yes" } else { "NO" }
     );
+    let ours = doctor::sdk::spans_of(&spans, "order-service");
+    let clean = doctor::diagnose(&ours, &doctor::Options::default()).is_empty();
+    println!(
+        "check: the doctor finds no broken hand-off in the run with ctxbridge: {}",
+        if clean { "yes" } else { "NO" }
+    );
     let stats = ctxbridge_core::scope::stats();
     println!(
         "ctxbridge stats: attached {}, detached {}, leaked {}, misuse {}",
@@ -197,7 +203,7 @@ fn main() {
         stats.leaked,
         stats.out_of_order + stats.double_detach + stats.wrong_scope
     );
-    if !ok {
+    if !(ok && clean) {
         std::process::exit(1);
     }
 }

@@ -9,6 +9,13 @@
 // What each run should be diagnosed as is written by hand in tests/doctor/expected.json.
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.HashMap;
+import java.util.Map;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -25,6 +32,9 @@ public class JavaPatterns {
     switch (args[0]) {
       case "work-queue" -> workQueue(false);
       case "leaked-scope" -> leakedScope();
+      case "late-consumer" -> lateConsumer();
+      case "lost-baggage" -> lostBaggage();
+      case "orphan" -> orphan();
       case "correct" -> workQueue(true);
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -93,6 +103,80 @@ public class JavaPatterns {
     }, "http-worker-1");
     thread.start();
     thread.join();
+  }
+
+  static final TextMapGetter<Map<String, String>> GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
+
+  /** A span of {@code kind} with the current baggage copied into attributes, as a baggage
+   * span processor does. */
+  static Span start(String name, SpanKind kind, Context parent) {
+    Span span = TRACER.spanBuilder(name).setSpanKind(kind).setParent(parent).startSpan();
+    Baggage.fromContext(parent).forEach((key, entry) -> span.setAttribute(key, entry.getValue()));
+    return span;
+  }
+
+  /** A message consumed 1.2 s after it was sent continues the producer's trace as a child
+   * (tests/doctor/expected.json runs it with late_after 1s). */
+  static void lateConsumer() throws Exception {
+    Map<String, String> headers = new HashMap<>();
+    Span producer = start("publish order.created", SpanKind.PRODUCER, Context.current());
+    try (Scope s = producer.makeCurrent()) {
+      W3CTraceContextPropagator.getInstance().inject(Context.current(), headers, Map::put);
+    } finally {
+      producer.end();
+    }
+    Thread consumer = new Thread(() -> {
+      sleep(1200);
+      Context parent =
+          W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, GETTER);
+      start("consume order.created", SpanKind.CONSUMER, parent).end();
+    }, "consumer-1");
+    consumer.start();
+    consumer.join();
+  }
+
+  /** The producer injects the traceparent alone: the tenant in baggage does not arrive. A
+   * second message sent with both headers shows the consumer records baggage when it comes. */
+  static void lostBaggage() {
+    TextMapPropagator traceOnly = W3CTraceContextPropagator.getInstance();
+    TextMapPropagator both =
+        TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    for (String name : new String[] {"order.created", "order.paid"}) {
+      TextMapPropagator propagator = name.equals("order.created") ? traceOnly : both;
+      Map<String, String> headers = new HashMap<>();
+      Context withTenant = Baggage.builder().put("tenant.id", "acme").build().storeInContext(Context.root());
+      Span producer = start("publish " + name, SpanKind.PRODUCER, withTenant);
+      try (Scope s = withTenant.with(producer).makeCurrent()) {
+        propagator.inject(Context.current(), headers, Map::put);
+      } finally {
+        producer.end();
+      }
+      Context parent = propagator.extract(Context.root(), headers, GETTER);
+      start("consume " + name, SpanKind.CONSUMER, parent).end();
+    }
+  }
+
+  /** A span that is never ended is never exported: its child's parent is absent. */
+  static void orphan() {
+    Span server = TRACER.spanBuilder("POST /cart").setSpanKind(SpanKind.SERVER).startSpan();
+    try (Scope s = server.makeCurrent()) {
+      Span load = TRACER.spanBuilder("load_cart").startSpan(); // never ended: the bug
+      TRACER.spanBuilder("query_db").setParent(Context.current().with(load)).startSpan().end();
+    } finally {
+      server.end();
+    }
   }
 
   static final class Stop implements Runnable {

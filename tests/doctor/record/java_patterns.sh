@@ -8,7 +8,7 @@ classpath=$2
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../recorded"
 mkdir -p "$out"
-for pattern in work-queue leaked-scope correct; do
+for pattern in work-queue leaked-scope late-consumer lost-baggage orphan correct; do
   java -javaagent:"$agent" -Dotel.javaagent.enabled=true \
     -Dotel.service.name=order-service \
     -Dotel.traces.exporter=logging-otlp -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \

@@ -23,6 +23,16 @@ const { JsonTraceSerializer } = need('@opentelemetry/otlp-transformer');
 const OUT = path.join(__dirname, '..', 'recorded');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Copies baggage into attributes of the same key, as BaggageSpanProcessor does. */
+const baggageAttributes = {
+  onStart(span, parentContext) {
+    for (const [key, entry] of api.propagation.getBaggage(parentContext)?.getAllEntries() ?? []) span.setAttribute(key, entry.value);
+  },
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+
 /** A tracer of `service` whose finished spans land in `exporter`. */
 function tracerOf(service, exporter) {
   const provider = new BasicTracerProvider({
@@ -30,7 +40,7 @@ function tracerOf(service, exporter) {
       'service.name': service,
       'telemetry.sdk.language': 'nodejs',
     }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [baggageAttributes, new SimpleSpanProcessor(exporter)],
   });
   return provider.getTracer('doctor-recording');
 }
@@ -122,6 +132,65 @@ async function lateConsumer() {
   write('late-consumer', exporter.getFinishedSpans());
 }
 
+/** A poller started lazily by the first request runs, forever, in that request's context:
+ * every later poll's consumer span is a child of a request that ended long ago. */
+async function leakedInterval() {
+  const exporter = new InMemorySpanExporter();
+  const tracer = tracerOf('inbox', exporter);
+  let poller;
+  let polls = 0;
+  const polled = new Promise((resolve) => {
+    tracer.startActiveSpan('GET /inbox', { kind: api.SpanKind.SERVER }, (span) => {
+      poller = setInterval(() => {
+        polls += 1;
+        if (polls < 3) return; // the first polls find nothing
+        tracer.startSpan('poll messages', { kind: api.SpanKind.CONSUMER }).end();
+        clearInterval(poller);
+        resolve();
+      }, 40);
+      span.end();
+    });
+  });
+  await polled;
+  write('leaked-interval', exporter.getFinishedSpans());
+}
+
+/** The producer injects the traceparent alone: the tenant in baggage does not arrive. A
+ * second message sent with baggage shows billing records it when it comes. */
+async function lostBaggage() {
+  const exporter = new InMemorySpanExporter();
+  const orders = tracerOf('order-service', exporter);
+  const billing = tracerOf('billing', exporter);
+  const { W3CBaggagePropagator, CompositePropagator } = need('@opentelemetry/core');
+  const traceOnly = new W3CTraceContextPropagator();
+  const both = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+  for (const [propagator, name] of [[traceOnly, 'order.created'], [both, 'order.paid']]) {
+    const headers = {};
+    const withTenant = api.propagation.setBaggage(api.ROOT_CONTEXT, api.propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
+    api.context.with(withTenant, () => {
+      orders.startActiveSpan(`publish ${name}`, { kind: api.SpanKind.PRODUCER }, (span) => {
+        propagator.inject(api.context.active(), headers, api.defaultTextMapSetter);
+        span.end();
+      });
+    });
+    const parent = propagator.extract(api.ROOT_CONTEXT, headers, api.defaultTextMapGetter);
+    billing.startSpan(`consume ${name}`, { kind: api.SpanKind.CONSUMER }, parent).end();
+  }
+  write('lost-baggage', exporter.getFinishedSpans());
+}
+
+/** A span that is never ended is never exported: its child's parent is absent. */
+async function orphan() {
+  const exporter = new InMemorySpanExporter();
+  const tracer = tracerOf('cart', exporter);
+  tracer.startActiveSpan('POST /cart', { kind: api.SpanKind.SERVER }, (server) => {
+    const load = tracer.startSpan('load_cart'); // never ended: the bug
+    api.context.with(api.trace.setSpan(api.context.active(), load), () => tracer.startSpan('query_db').end());
+    server.end();
+  });
+  write('orphan', exporter.getFinishedSpans());
+}
+
 /** The same hand-offs done right with ctxbridge: no finding. */
 async function correct() {
   const ctxbridge = require(path.join(__dirname, '..', '..', '..', 'bindings-node'));
@@ -157,7 +226,7 @@ async function correct() {
 async function main() {
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   fs.mkdirSync(OUT, { recursive: true });
-  for (const pattern of [workerThread, timerQueue, lateConsumer, correct]) {
+  for (const pattern of [workerThread, timerQueue, lateConsumer, leakedInterval, lostBaggage, orphan, correct]) {
     await pattern();
     console.error(`recorded ${pattern.name}`);
   }

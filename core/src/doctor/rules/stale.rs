@@ -1,14 +1,16 @@
 //! Stale parents: a context that outlived its task, picked up by unrelated work.
 //!
 //! - An entry span (server, consumer) starts from its caller's context, so its parent is
-//!   a client or producer span, or absent. A local internal or entry span as its parent
-//!   means the context of earlier work was still attached (the Flask case).
+//!   a client or producer span, or absent. A local entry span as its parent, or a local
+//!   internal span as a server span's, means the context of earlier work was still
+//!   attached (the Flask case).
 //! - A span whose parent ended more than `stale_after` before it started, on the same
 //!   thread of the same service: the thread was reused with the old context attached.
 
 use super::super::finding::{Finding, Shape};
 use super::super::fixes::fix;
 use super::super::index::Index;
+use super::super::span::Kind;
 use super::super::Options;
 use super::{human, label};
 
@@ -37,7 +39,14 @@ pub fn stale_evidence(index: &Index, options: &Options, p: usize, i: usize) -> O
     }
     let gap = child.start_ns.saturating_sub(parent.end_ns);
     let mut evidence = Vec::new();
-    if child.kind.is_entry() && !parent.kind.is_exit() {
+    // An entry span under another entry span, or a request under a local internal span:
+    // a consumer under an internal span is left alone, since many publishers record
+    // their send as an internal span.
+    let leaked_entry = child.kind.is_entry()
+        && (parent.kind.is_entry()
+            || (child.kind == Kind::Server
+                && matches!(parent.kind, Kind::Internal | Kind::Unspecified)));
+    if leaked_entry {
         evidence.push(format!(
             "the {} span {} has the local {} span {} as its parent: an entry span starts \
              from its caller's context",
