@@ -213,10 +213,12 @@ python-release: venv
 
 bench-python: python-release
 	$(PYTHON) bindings-python/benches/bench_propagation.py
+	$(PYTHON) bindings-python/benches/bench_handoff.py
 
 bench-node:
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && node bench/bench.js
+	cd bindings-node && node bench/handoff.js
 
 ## What a header costs by size (16 kB, 1 MB, 16 MB) through every propagator: flat.
 bench-headers: python-release
@@ -231,6 +233,7 @@ JMH_FLAGS ?= -f 1 -wi 3 -w 1s -i 5 -r 1s
 bench-java:
 	$(MVN) $(MVN_FLAGS) -q $(MVN_CLASSPATH)
 	java -cp $(JMH_CP) org.openjdk.jmh.Main $(JMH_FLAGS) 'io.ctxbridge.bench.(Propagation|Scope)Benchmark'
+	java -cp $(JMH_CP) org.openjdk.jmh.Main -wi 2 -w 2s -i 3 -r 2s 'io.ctxbridge.bench.HandoffBenchmark'
 
 ## One-line mutations of core rules (tracestate set, baggage encoding, rule 3's leak count,
 ## the max_age comparison), each run against every binding's suite in a worktree: the
