@@ -8,6 +8,8 @@ export interface DoctorSpan {
   name: string;
   service: string;
   kind: 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+  /** The span's status was ERROR. */
+  error: boolean;
 }
 
 /** One broken hand-off, the span pair involved, what was seen, and what to change. */

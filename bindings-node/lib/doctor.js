@@ -78,19 +78,21 @@ function optionsOf(fn, options = {}) {
  * defaults: 60 000 and 1 000), baggageKeys, expectedRoots, entryOrphans, allTraces.
  */
 function diagnose(spans, options) {
-  const text = textOf('diagnose', spans);
-  const [found, report] = native.doctorDiagnose(text, optionsOf('diagnose', options));
+  return run('diagnose', spans, options);
+}
+
+/** The core's diagnosis, arguments checked in the name of `fn`. */
+function run(fn, spans, options) {
+  const [found, report] = native.doctorDiagnose(textOf(fn, spans), optionsOf(fn, options));
   return { findings: JSON.parse(found).findings, report };
 }
 
 /** Throws an AssertionError carrying the doctor's report when the spans show a break. */
 function assertUnbroken(spans, options) {
-  const text = textOf('assertUnbroken', spans);
-  const [found, report] = native.doctorDiagnose(text, optionsOf('assertUnbroken', options));
-  const { findings } = JSON.parse(found);
+  const { findings, report } = run('assertUnbroken', spans, options);
   if (findings.length > 0) {
     throw new AssertionError({
-      message: `ctxbridge doctor: ${findings.length} broken hand-off(s)\n${report}`,
+      message: `ctxbridge doctor:\n${report}`,
       actual: findings.map((f) => f.shape),
       expected: [],
       operator: 'assertUnbroken',

@@ -31,7 +31,7 @@ class Finding(NamedTuple):
     """One break: its shape (``orphan``, ``broken-handoff``, ``stale-parent``,
     ``late-work``, ``lost-baggage``), the span where it shows and the other span of the
     pair (each a dict of ``trace_id``, ``span_id``, ``parent_id``, ``name``, ``service``,
-    ``kind``; ``related`` may be None), what was seen, and what to change."""
+    ``kind``, ``error``; ``related`` may be None), what was seen, and what to change."""
 
     shape: str
     span: Dict[str, Any]
@@ -95,8 +95,7 @@ def assert_unbroken(spans: Union[Iterable[Any], str, bytes], **options: Any) -> 
     hand-off; ``options`` are :func:`diagnose`'s."""
     diagnosis = diagnose(spans, **options)
     if diagnosis.findings:
-        count = len(diagnosis.findings)
-        raise AssertionError(f"ctxbridge doctor: {count} broken hand-off(s)\n{diagnosis.report}")
+        raise AssertionError(f"ctxbridge doctor:\n{diagnosis.report}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -50,10 +50,6 @@ impl Shape {
             Shape::LostBaggage => "lost baggage",
         }
     }
-
-    pub fn from_id(id: &str) -> Option<Shape> {
-        Shape::ALL.into_iter().find(|shape| shape.id() == id)
-    }
 }
 
 /// One finding. Spans are indexes into the slice given to [`super::diagnose`].

@@ -17,6 +17,7 @@ pub fn findings_json(spans: &[Span], findings: &[Finding]) -> String {
             "name": span.name,
             "service": span.service,
             "kind": span.kind.name(),
+            "error": span.error,
         })
     };
     let items: Vec<Value> = findings

@@ -94,6 +94,7 @@ pub fn render(spans: &[Span], findings: &[Finding], all_traces: bool) -> String 
         };
         let _ = writeln!(out, "    fix ({language}): {}", finding.fix);
     }
+    let _ = writeln!(out, "\n{} broken hand-off(s) found", findings.len());
     out
 }
 
@@ -141,7 +142,10 @@ fn waterfall(
             Some(p) => format!("parent {}", span_hex(p)),
             None => "root".to_owned(),
         };
-        let mark = marks.get(&i).map(|m| m.join(" ")).unwrap_or_default();
+        let mut mark = marks.get(&i).map(|m| m.join(" ")).unwrap_or_default();
+        if span.error {
+            mark.insert_str(0, "(error) ");
+        }
         let _ = writeln!(
             out,
             "  {label:<34} span {} {:<8} {parent:<33} |{bar:<BAR$}| {:>9.1} ms  {} {mark}",

@@ -75,8 +75,7 @@ pub fn assert_unbroken(spans: &[SpanData], service: &str, options: &Options) {
     let findings = diagnose(&spans, options);
     if !findings.is_empty() {
         panic!(
-            "ctxbridge doctor: {} broken hand-off(s)\n{}",
-            findings.len(),
+            "ctxbridge doctor:\n{}",
             report::render(&spans, &findings, false)
         );
     }

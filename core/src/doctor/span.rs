@@ -31,14 +31,18 @@ impl Kind {
         let name = text
             .trim_start_matches("SPAN_KIND_")
             .trim_start_matches("SpanKind.");
-        match name.to_ascii_lowercase().as_str() {
-            "1" | "internal" => Kind::Internal,
-            "2" | "server" => Kind::Server,
-            "3" | "client" => Kind::Client,
-            "4" | "producer" => Kind::Producer,
-            "5" | "consumer" => Kind::Consumer,
-            _ => Kind::Unspecified,
-        }
+        // Compared without case and without allocating: it runs once per span read.
+        const NAMES: [(&str, &str, Kind); 5] = [
+            ("1", "internal", Kind::Internal),
+            ("2", "server", Kind::Server),
+            ("3", "client", Kind::Client),
+            ("4", "producer", Kind::Producer),
+            ("5", "consumer", Kind::Consumer),
+        ];
+        NAMES
+            .iter()
+            .find(|(number, word, _)| name == *number || name.eq_ignore_ascii_case(word))
+            .map_or(Kind::Unspecified, |(_, _, kind)| *kind)
     }
 
     pub fn name(self) -> &'static str {
@@ -111,7 +115,9 @@ pub fn span_hex(id: u64) -> String {
 }
 
 /// A hex id of at most 32 digits as a number (`None` when not hex or too long; an
-/// empty id, and all zeros, read as `Some(0)`). OTLP JSON and Jaeger both write hex.
+/// empty id, and all zeros, read as `Some(0)`). OTLP JSON and Jaeger both write hex, but
+/// not always W3C's fixed width: Jaeger writes a 64-bit trace id in 16 digits and has
+/// dropped leading zeros, so this is not `TraceId::from_hex`, which takes exactly 32.
 pub fn parse_hex_id(text: &str) -> Option<u128> {
     let text = text.trim();
     if text.len() > 32 {
